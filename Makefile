@@ -1,0 +1,43 @@
+# presswatch: `make demo` and `make test` work on a fresh machine with Python 3.11 and pip.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DATA ?= data
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export GX_ANALYTICS_ENABLED ?= false
+
+.PHONY: install demo test lint format lock clean
+
+install: $(VENV)/.installed
+
+# Exact versions come from constraints.txt: a fresh install is the install that was tested.
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip>=24"
+	$(BIN)/pip install --quiet --constraint constraints.txt --editable ".[dev]"
+	touch $@
+
+demo: install
+	$(BIN)/presswatch ingest samples/drop --data $(DATA)
+	$(BIN)/presswatch report --data $(DATA)
+
+test: install lint
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# After changing dependencies in pyproject.toml: rebuild the venv without constraints, then pin.
+lock:
+	rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet --upgrade "pip>=24"
+	$(BIN)/pip install --quiet --editable ".[dev]"
+	$(BIN)/pip freeze --exclude-editable > constraints.txt
+	touch $(VENV)/.installed
+
+clean:
+	rm -rf $(VENV) $(DATA) .pytest_cache .ruff_cache

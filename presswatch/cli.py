@@ -1,0 +1,128 @@
+"""The presswatch command: ingest, watch, report."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+logger = logging.getLogger("presswatch")
+
+# Quiet third-party defaults, before they are imported; the user's own settings win.
+QUIET_ENV = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "GX_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    for key, value in QUIET_ENV.items():
+        os.environ.setdefault(key, value)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    logger.setLevel(logging.DEBUG if args.verbose else logging.INFO)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        return 130
+    except (FileNotFoundError, NotADirectoryError, ValueError) as exc:
+        print(f"presswatch: {exc}", file=sys.stderr)
+        return 2
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    from flows.ingest import ingest
+
+    counts = ingest(str(args.drop), _data(args))
+    print(format_summary(counts))
+    return 0
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    """Scan every `interval` seconds; run the ingest flow only when something new is ready."""
+    from flows.ingest import ingest
+    from presswatch.discover import scan
+    from presswatch.lake import Lake
+    from presswatch.ledger import Ledger
+
+    data = _data(args)
+    lake = Lake(data or os.environ.get("PRESSWATCH_DATA", "data"))
+    logger.info("watching %s (every %.0f s); Ctrl-C stops", args.drop, args.interval)
+    ledger = Ledger()
+    while True:
+        if any(not ledger.is_unchanged(f) for f in scan(args.drop, (lake.data,))):
+            print(format_summary(ingest(str(args.drop), data)), flush=True)
+            with lake.locked():
+                ledger = Ledger.load(lake)
+        time.sleep(args.interval)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Print the coverage views, as a user would query them."""
+    import duckdb
+
+    from presswatch.settings import Settings
+    from warehouse.publish import DATABASE
+
+    path = Settings.from_env(data=args.data).data / DATABASE
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist: run `presswatch ingest DROP` first")
+    with duckdb.connect(str(path), read_only=True) as con:
+        for view in ("coverage_by_outlet", "coverage_by_date", "coverage_by_entity"):
+            print(f"\n{view}")
+            con.sql(f"from {view} limit {args.limit}").show(max_width=120)
+        print("\nquarantine")
+        con.sql("select source_file, source_record, reasons, detail from quarantine "
+                f"order by source_file, source_record limit {args.limit}").show(max_width=120)  # fmt: skip
+    return 0
+
+
+def format_summary(counts: dict) -> str:
+    line = (
+        f"ingested {counts['files']} files: {counts['accepted']} accepted, "
+        f"{counts['quarantined']} quarantined, {counts['duplicates']} duplicates, "
+        f"{counts['unchanged']} already ingested"
+    )
+    if counts.get("waiting"):
+        line += f", {counts['waiting']} still being written (next pass)"
+    if counts["reasons"]:
+        reasons = ", ".join(f"{code} {n}" for code, n in sorted(counts["reasons"].items()))
+        line += f"\nquarantine reasons: {reasons}"
+    return line
+
+
+def _data(args: argparse.Namespace) -> str | None:
+    return str(args.data) if args.data else None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="presswatch", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    data_help = "data directory (default: $PRESSWATCH_DATA or ./data)"
+
+    ingest = commands.add_parser("ingest", help="one pass over a drop folder (a Prefect flow run)")
+    ingest.add_argument("drop", type=Path, help="the drop folder")
+    ingest.add_argument("--data", type=Path, help=data_help)
+    ingest.set_defaults(run=run_ingest)
+
+    watch = commands.add_parser("watch", help="keep ingesting as files arrive, until stopped")
+    watch.add_argument("drop", type=Path, help="the drop folder")
+    watch.add_argument("--data", type=Path, help=data_help)
+    watch.add_argument("--interval", type=float, default=5.0, help="seconds between scans")
+    watch.set_defaults(run=run_watch)
+
+    report = commands.add_parser("report", help="print the coverage views")
+    report.add_argument("--data", type=Path, help=data_help)
+    report.add_argument("--limit", type=int, default=20, help="rows per view")
+    report.set_defaults(run=run_report)
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""Extract: one Document (page or record) to the article's fields, whatever its format."""
+
+from __future__ import annotations
+
+from presswatch.extract import metadata
+from presswatch.model import Document
+
+FIELDS = (
+    "url", "outlet", "outlet_domain", "title", "published_at", "date_source", "authors",
+    "wire", "dateline", "language", "body",
+)  # fmt: skip
+
+
+class NotAnArticle(ValueError):
+    """The input is well-formed but carries no article (e.g. a JSON record with no text)."""
+
+
+def extract_article(doc: Document) -> dict:
+    """The article fields of the contract that come from the content; unknown ones are None."""
+    if doc.format == "html":
+        from presswatch.extract.html import extract_html
+
+        found = extract_html(doc.text, url=doc.hints.get("url"))
+    elif doc.format == "text":
+        from presswatch.extract.text import extract_text
+
+        found = extract_text(doc.text)
+    else:
+        from presswatch.extract.record import extract_record
+
+        found = extract_record(doc.record)
+    article = {name: found.get(name) for name in FIELDS}
+    article["body"] = article["body"] or ""
+    article["authors"] = article["authors"] or []
+    article["title"] = (article["title"] or "").strip() or None
+    article["outlet_domain"] = article["outlet_domain"] or metadata.domain_of(article["url"])
+    article["language"] = article["language"] or metadata.detect_language(article["body"])
+    article["word_count"] = metadata.count_words(article["body"])
+    return article

@@ -1,0 +1,139 @@
+"""Metadata rules shared by all formats: dates, wire and dateline, bylines, domain, language."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from datetime import UTC, datetime
+
+from presswatch.extract import patterns as p
+
+logger = logging.getLogger(__name__)
+
+LANGUAGE_MIN_CHARS = 40  # below this, language identification is a guess
+
+
+@functools.cache
+def _tld_extractor():
+    import tldextract
+
+    # The bundled public-suffix snapshot: no download at run time.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def domain_of(url: str | None) -> str | None:
+    """Registrable domain of a URL ("https://www.latimes.com/x" -> "latimes.com")."""
+    if not url:
+        return None
+    parts = _tld_extractor()(url.strip())
+    if not parts.domain or not parts.suffix:
+        return None
+    return f"{parts.domain}.{parts.suffix}".lower()
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text, or None when there is too little of it."""
+    if len(text) < LANGUAGE_MIN_CHARS:
+        return None
+    import py3langid
+
+    return py3langid.classify(text[:5000])[0]
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """A timestamp from a metadata value (ISO string, epoch, datetime); naive means UTC."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float):
+        seconds = value / 1000 if value > 1e11 else value  # epoch milliseconds are common
+        return datetime.fromtimestamp(seconds, UTC)
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        text = str(value).strip()
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            from dateutil import parser as date_parser
+
+            try:
+                parsed = date_parser.parse(text)
+            except (ValueError, OverflowError):
+                return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def find_date_in_lines(lines: list[str]) -> tuple[datetime | None, str | None]:
+    """The publication date printed in short lines (a page header), by label priority."""
+    best: tuple[int, datetime] | None = None
+    for line in lines:
+        if len(line) > p.DATE_LINE_MAX_CHARS:
+            continue
+        found = _parse_date_text(line)
+        if found is None:
+            continue
+        rank = 0 if p.PUBLISHED_LABEL.search(line) else 2 if p.UPDATED_LABEL.search(line) else 1
+        if best is None or rank < best[0]:
+            best = (rank, found)
+    return (best[1], "text:header") if best else (None, None)
+
+
+def _parse_date_text(text: str) -> datetime | None:
+    for pattern in p.DATE_PATTERNS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        parts = match.groupdict()
+        month = int(parts["mnum"]) if parts.get("mnum") else p.MONTHS[parts["month"][:3].lower()]
+        try:
+            return datetime(
+                int(parts["year"]), month, int(parts["day"]),
+                int(parts.get("hour") or 0), int(parts.get("minute") or 0),
+                int(parts.get("second") or 0), tzinfo=UTC,
+            )  # fmt: skip
+        except ValueError:
+            continue
+    return None
+
+
+def find_wire_and_dateline(body: str) -> tuple[str | None, str | None]:
+    """Wire agency and dateline from the story's opening ("WASHINGTON (AP) — ...")."""
+    paragraphs = [part.strip() for part in body.split("\n") if part.strip()]
+    match = next(
+        filter(None, (p.DATELINE.match(part) for part in paragraphs[: p.DATELINE_PARAGRAPHS])), None
+    )
+    if not match:
+        return None, None
+    place = match.group("place").strip(" ,")
+    wire = p.WIRE_AGENCIES.get(match.group("wire") or "")
+    if len(place.split()) > p.DATELINE_MAX_WORDS or not (wire or place.isupper() or "—" in match.group(0)):
+        return wire, None
+    return wire, place
+
+
+
+def find_authors(lines: list[str]) -> list[str]:
+    """Names from bylines ("By A and B") and credits ("Reporting by A; Editing by B")."""
+    names: list[str] = []
+    for line in lines:
+        match = p.BYLINE.match(line)
+        if match:
+            names += split_names(match.group("names"))
+        for credit in p.REPORTING_BY.findall(line):
+            names += split_names(credit)
+    return list(dict.fromkeys(names))
+
+
+def split_names(text: str) -> list[str]:
+    """Person names from a byline string; drops roles, outlets and anything not name-shaped."""
+    out = []
+    for part in p.NAME_SEPARATORS.split(text.strip()):
+        part = re.sub(r"\s+", " ", part).strip(" .|-")
+        if part and p.PERSON_NAME.match(part) and not p.NOT_NAMES.search(part):
+            out.append(part)
+    return out
+
+
+def count_words(text: str) -> int:
+    return len(re.findall(r"\w+", text))

@@ -1,0 +1,51 @@
+"""Text dumps: the text-dump cleaner finds headline and story; shared rules read the page chrome."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from presswatch.extract import metadata
+from presswatch.extract.textdump import clean_text_dump
+
+logger = logging.getLogger(__name__)
+
+OUTLET_SUFFIX = re.compile(r"^\s*(?:[-–—|:•·]\s*)+(?P<name>[^-–—|:•·]{2,40}?)\s*$")
+
+
+def extract_text(text: str) -> dict:
+    """Article fields of one text dump; the body is "" when no story is found."""
+    dump = clean_text_dump(text)
+    wire, dateline = metadata.find_wire_and_dateline(dump.body)
+    published, date_source = metadata.find_date_in_lines(dump.head)
+    return {
+        "title": dump.title,
+        "outlet": find_outlet(dump.head, dump.title),
+        "published_at": published,
+        "date_source": date_source,
+        "authors": metadata.find_authors(dump.head + _last_paragraphs(dump.body) + dump.tail),
+        "wire": wire,
+        "dateline": dateline,
+        "body": dump.body,
+    }
+
+
+def _last_paragraphs(body: str, count: int = 3) -> list[str]:
+    """Credits ("Reporting by ...") close a story, and cleaners may keep them in the body."""
+    return [line for line in body.split("\n") if line.strip()][-count:]
+
+
+def find_outlet(head: list[str], title: str | None) -> str | None:
+    """The site name a page prints beside its headline in the page title ("Headline - Site")."""
+    if not title:
+        return None
+    for line in head:
+        if line.strip() == title:
+            continue
+        at = line.find(title)
+        if at < 0:
+            continue
+        match = OUTLET_SUFFIX.match(line[at + len(title) :])
+        if match:
+            return match.group("name")
+    return None

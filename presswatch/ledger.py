@@ -1,0 +1,48 @@
+"""The ledger: what was done with each input, keyed by content hash, so ingest is exactly once."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from presswatch.lake import Lake
+from presswatch.model import InputFile
+
+logger = logging.getLogger(__name__)
+
+
+class Seen(StrEnum):
+    NEW = "new"  # never ingested: process it
+    UNCHANGED = "unchanged"  # this path with these bytes is already in the ledger: skip
+    DUPLICATE = "duplicate"  # these bytes were ingested under another name: count, don't store
+
+
+@dataclass
+class Ledger:
+    by_path: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # size, mtime, hash
+    by_hash: dict[str, str] = field(default_factory=dict)  # hash -> first source_file
+
+    @classmethod
+    def load(cls, lake: Lake) -> Ledger:
+        ledger = cls()
+        ledger.add(lake.read_table("ledger").to_pylist())
+        return ledger
+
+    def add(self, rows: list[dict]) -> None:
+        for row in rows:
+            self.by_path[row["source_file"]] = (row["size"], row["mtime_ns"], row["content_hash"])
+            self.by_hash.setdefault(row["content_hash"], row["source_file"])
+
+    def is_unchanged(self, item: InputFile) -> bool:
+        """Same path, size and mtime as a ledger entry: skip without reading the file."""
+        known = self.by_path.get(item.source_file)
+        return known is not None and known[:2] == (item.size, item.mtime_ns)
+
+    def classify(self, item: InputFile, content_hash: str) -> Seen:
+        known = self.by_path.get(item.source_file)
+        if known is not None and known[2] == content_hash:
+            return Seen.UNCHANGED
+        if content_hash in self.by_hash:
+            return Seen.DUPLICATE
+        return Seen.NEW

@@ -1,0 +1,41 @@
+"""The plain records that move between pipeline stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A ready file in the drop folder."""
+
+    path: Path
+    source_file: str  # relative to the drop folder, with forward slashes
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class Document:
+    """One article candidate read from an input: a page (html/text) or a record (json)."""
+
+    source_file: str
+    source_record: int
+    format: str  # text, html or json
+    content_hash: str
+    text: str = ""  # the page as text (html markup or a text dump); "" for json records
+    record: dict = field(default_factory=dict)  # the json record's fields
+    hints: dict = field(default_factory=dict)  # url, outlet, ... given beside the content
+
+
+@dataclass
+class Rejection:
+    """An input or record that cannot become an article, and why."""
+
+    source_file: str
+    source_record: int
+    format: str | None
+    content_hash: str
+    reasons: list[str]
+    detail: str

@@ -1,0 +1,179 @@
+"""The stages of one batch, as plain functions over plain data: load, extract, validate, commit.
+
+Flows call these (flows/ingest.py); each takes what the previous one returned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from presswatch import read
+from presswatch.extract import NotAnArticle, extract_article
+from presswatch.lake import Lake
+from presswatch.ledger import Ledger, Seen
+from presswatch.model import Document, InputFile, Rejection
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Loaded:
+    """What reading a batch of files gave."""
+
+    documents: list[Document] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    files: dict[str, tuple[InputFile, str]] = field(default_factory=dict)  # new: (file, hash)
+    duplicates: dict[str, tuple[InputFile, str, str]] = field(default_factory=dict)  # +original
+    unchanged: int = 0
+
+
+@dataclass
+class BatchSummary:
+    files: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    unchanged: int = 0
+    reasons: Counter = field(default_factory=Counter)
+
+    def add(self, other: BatchSummary) -> None:
+        self.files += other.files
+        self.accepted += other.accepted
+        self.quarantined += other.quarantined
+        self.duplicates += other.duplicates
+        self.unchanged += other.unchanged
+        self.reasons.update(other.reasons)
+
+
+def load_files(items: list[InputFile], ledger: Ledger, max_file_bytes: int) -> Loaded:
+    """Read each file once: hash it, drop what the ledger already has, parse the rest."""
+    loaded = Loaded()
+    first_by_hash: dict[str, str] = {}
+    for item in items:
+        too_large = item.size > max_file_bytes
+        try:
+            data = b"" if too_large else item.path.read_bytes()
+            content_hash = _hash_file(item) if too_large else hashlib.sha256(data).hexdigest()
+        except OSError as exc:
+            logger.warning("cannot read %s: %s", item.source_file, exc)
+            continue  # vanished or unreadable now: the next scan tries again
+        seen = ledger.classify(item, content_hash)
+        if seen is Seen.UNCHANGED:
+            loaded.unchanged += 1
+        elif seen is Seen.DUPLICATE or content_hash in first_by_hash:
+            original = ledger.by_hash.get(content_hash) or first_by_hash[content_hash]
+            loaded.duplicates[item.source_file] = (item, content_hash, original)
+        else:
+            first_by_hash[content_hash] = item.source_file
+            loaded.files[item.source_file] = (item, content_hash)
+            if too_large:
+                loaded.rejections.append(_too_large(item, content_hash, max_file_bytes))
+                continue
+            for found in read.read_input(item.source_file, data, content_hash):
+                target = loaded.documents if isinstance(found, Document) else loaded.rejections
+                target.append(found)
+    return loaded
+
+
+def extract_documents(documents: list[Document]) -> tuple[list[dict], list[Rejection]]:
+    """Article rows of the documents; a document the extractors fail on is rejected, not fatal."""
+    rows, rejections = [], []
+    for doc in documents:
+        try:
+            article = extract_article(doc)
+        except NotAnArticle as exc:
+            rejections.append(_reject(doc, "not_an_article", str(exc)))
+            continue
+        except Exception as exc:  # one bad page must not stop the batch
+            logger.exception("extraction failed on %s", doc.source_file)
+            rejections.append(_reject(doc, "extraction_error", f"{type(exc).__name__}: {exc}"))
+            continue
+        rows.append(
+            {
+                "article_id": article_id(doc.content_hash, doc.source_record),
+                "source_file": doc.source_file,
+                "source_record": doc.source_record,
+                "format": doc.format,
+                "content_hash": doc.content_hash,
+                "story_id": None,
+                **article,
+            }
+        )
+    return rows, rejections
+
+
+def commit(
+    lake: Lake, ledger: Ledger, loaded: Loaded, accepted: list[dict],
+    rejections: list[Rejection], batch_id: str, now: datetime,
+) -> BatchSummary:  # fmt: skip
+    """Write the batch to the lake (ledger last) and add it to the in-memory ledger."""
+    stamp = {"batch_id": batch_id, "ingested_at": now}
+    articles = [{**row, **stamp, "published_date": _day(row["published_at"])} for row in accepted]
+    quarantine = [{**vars(r), **stamp} for r in rejections]
+    accepted_by_file = Counter(row["source_file"] for row in accepted)
+    quarantined_by_file = Counter(r.source_file for r in rejections)
+    ledger_rows = [
+        _ledger_row(item, h, "ingested", None, accepted_by_file, quarantined_by_file, stamp)
+        for item, h in loaded.files.values()
+    ] + [
+        _ledger_row(item, h, "duplicate", original, Counter(), Counter(), stamp)
+        for item, h, original in loaded.duplicates.values()
+    ]
+    if ledger_rows:
+        lake.commit_batch(
+            batch_id, {"articles": articles, "quarantine": quarantine, "ledger": ledger_rows}
+        )
+        ledger.add(ledger_rows)
+    return BatchSummary(
+        files=len(ledger_rows) + loaded.unchanged,
+        accepted=len(articles),
+        quarantined=len(quarantine),
+        duplicates=len(loaded.duplicates),
+        unchanged=loaded.unchanged,
+        reasons=Counter(reason for r in rejections for reason in r.reasons),
+    )
+
+
+def article_id(content_hash: str, source_record: int) -> str:
+    """Stable across reruns: the same bytes and record always get the same id."""
+    return hashlib.sha256(f"{content_hash}:{source_record}".encode()).hexdigest()[:20]
+
+
+def _ledger_row(item, content_hash, outcome, original, accepted, quarantined, stamp) -> dict:
+    return {
+        "content_hash": content_hash,
+        "source_file": item.source_file,
+        "size": item.size,
+        "mtime_ns": item.mtime_ns,
+        "outcome": outcome,
+        "duplicate_of": original,
+        "accepted": accepted[item.source_file],
+        "quarantined": quarantined[item.source_file],
+        **stamp,
+    }
+
+
+def _reject(doc: Document, reason: str, detail: str) -> Rejection:
+    return Rejection(doc.source_file, doc.source_record, doc.format, doc.content_hash, [reason], detail)
+
+
+def _hash_file(item: InputFile) -> str:
+    digest = hashlib.sha256()
+    with open(item.path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _day(value: datetime | None):
+    return value.date() if value else None
+
+
+def _too_large(item: InputFile, content_hash: str, limit: int) -> Rejection:
+    fmt, _ = read.detect_format(item.source_file)
+    return Rejection(item.source_file, 0, fmt, content_hash, ["too_large"],
+                     f"{item.size} bytes is over the {limit}-byte limit (PRESSWATCH_MAX_FILE_BYTES)")  # fmt: skip

@@ -1,0 +1,89 @@
+"""Validate: the Great Expectations suite in schemas/ decides which articles are accepted.
+
+Each expectation's `meta.reason` is the quarantine code a failing row gets. The whole batch is
+validated at once and failing rows are read from `unexpected_index_list`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+from datetime import datetime
+from importlib.resources import files
+
+from presswatch.model import Rejection
+
+logger = logging.getLogger(__name__)
+
+SUITE_FILE = "article_suite.json"
+
+
+@functools.cache
+def load_suite() -> dict:
+    return json.loads(files("schemas").joinpath(SUITE_FILE).read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _validator():
+    """(batch definition, suite) in an ephemeral GX context; built once per process."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.core.expectation_suite import ExpectationSuite
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)  # per-run context chatter
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    spec = load_suite()
+    suite = context.suites.add(ExpectationSuite(name=spec["name"], expectations=spec["expectations"]))
+    asset = context.data_sources.add_pandas("presswatch").add_dataframe_asset("articles")
+    return asset.add_batch_definition_whole_dataframe("batch"), suite
+
+
+def validate_articles(rows: list[dict], now: datetime) -> tuple[list[dict], list[Rejection]]:
+    """Split article rows into accepted rows and rejections that name every failed rule."""
+    if not rows:
+        return [], []
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "article_id": [r["article_id"] for r in rows],
+            "title": [r["title"] for r in rows],
+            "word_count": [r["word_count"] for r in rows],
+            "language": [r["language"] for r in rows],
+            "url": [r["url"] for r in rows],
+            "outlet_domain": [r["outlet_domain"] for r in rows],
+            "days_before_ingest": [
+                (now - r["published_at"]).total_seconds() / 86400 if r["published_at"] else None
+                for r in rows
+            ],
+        }
+    )
+    batch_definition, suite = _validator()
+    result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
+        suite, result_format={"result_format": "COMPLETE"}
+    )
+    failures: dict[int, list[tuple[str, str]]] = {}
+    for outcome in result.results:
+        if outcome.success:
+            continue
+        meta = outcome.expectation_config.meta or {}
+        reason = meta.get("reason", outcome.expectation_config.type)
+        for index in outcome.result.get("unexpected_index_list") or []:
+            failures.setdefault(int(index), []).append((reason, meta.get("detail", reason)))
+    accepted = [row for i, row in enumerate(rows) if i not in failures]
+    rejected = [_rejection(rows[i], found) for i, found in sorted(failures.items())]
+    return accepted, rejected
+
+
+def _rejection(row: dict, found: list[tuple[str, str]]) -> Rejection:
+    detail = "; ".join(detail for _, detail in found)
+    if row.get("title"):
+        detail += f" (title: {row['title'][:80]!r})"
+    return Rejection(
+        row["source_file"], row["source_record"], row["format"], row["content_hash"],
+        [reason for reason, _ in found], detail,
+    )  # fmt: skip

@@ -1,0 +1,60 @@
+"""Shared fixtures: one Prefect test server for the session, drop folders built from real files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEEDS = FIXTURES / "seeds"
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """A real, temporary Prefect API for every flow run of the session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def run_ingest(prefect_server, monkeypatch, tmp_path):
+    """Run the real ingest flow on a drop folder; returns its counts."""
+    from flows.ingest import ingest
+
+    monkeypatch.setenv("PRESSWATCH_MIN_FILE_AGE", "0")
+    data = tmp_path / "data"
+
+    def run(drop: Path, data_dir: Path = data) -> dict:
+        return ingest(str(drop), str(data_dir))
+
+    run.data = data
+    return run
+
+
+@pytest.fixture
+def seed_drop(tmp_path) -> Path:
+    drop = tmp_path / "drop"
+    shutil.copytree(SEEDS, drop)
+    return drop
+
+
+@pytest.fixture
+def query(run_ingest):
+    """Run SQL against DATA/presswatch.duckdb the way a user would: read-only, from elsewhere."""
+    import duckdb
+
+    def run(sql: str, data_dir: Path | None = None) -> list[tuple]:
+        path = (data_dir or run_ingest.data) / "presswatch.duckdb"
+        with duckdb.connect(str(path), read_only=True) as con:
+            return con.sql(sql).fetchall()
+
+    return run
