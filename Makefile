@@ -6,7 +6,7 @@ DATA ?= data
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export GX_ANALYTICS_ENABLED ?= false
 
-.PHONY: install demo test lint format lock clean
+.PHONY: install demo test eval lint format lock clean
 
 install: $(VENV)/.installed
 
@@ -23,6 +23,10 @@ demo: install
 
 test: install lint
 	$(BIN)/python -m pytest
+
+# Extraction quality on the bundled corpus (eval/corpus), through the real pipeline.
+eval: install
+	$(BIN)/python -m presswatch.evaluate eval/corpus
 
 lint: install
 	$(BIN)/ruff check .

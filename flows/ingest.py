@@ -37,23 +37,27 @@ def ingest(drop: str, data: str | None = None) -> dict:
     with Lake(settings.data).locked() as lake:
         ledger = Ledger.load(lake)
         found = find_ready(drop_path, ledger, settings.min_file_age, (lake.data,))
-        ready = found.ready
-        batches = [ready[i : i + settings.batch_size] for i in range(0, len(ready), settings.batch_size)]
-        summary = pipeline.BatchSummary(files=found.unchanged, unchanged=found.unchanged)
-        logger.info("%d new or changed files in %s, %d batches", len(ready), drop, len(batches))
+        summary = pipeline.BatchSummary(
+            files=found.unchanged, unchanged=found.unchanged, waiting=found.waiting
+        )
+        size = settings.batch_size
+        batches = [found.ready[i : i + size] for i in range(0, len(found.ready), size)]
+        logger.info("%d new or changed files in %s", len(found.ready), drop)
         for number, files in enumerate(batches, 1):
-            started, now = time.monotonic(), utc_now()
-            loaded = load_files(files, ledger, settings.max_file_bytes)
-            rows, rejected = extract_documents(loaded.documents)
-            accepted, failed = validate(rows, now)
-            batch_id = new_batch_id(now)
-            result = commit(lake, ledger, loaded, accepted, loaded.rejections + rejected + failed,
-                            batch_id, now)  # fmt: skip
+            result = ingest_batch(lake, ledger, files, settings)
+            logger.info("batch %d/%d: %s", number, len(batches), result.describe())
             summary.add(result)
-            logger.info(
-                "batch %d/%d: %d files, %d accepted, %d quarantined, %d duplicates (%.1f s)",
-                number, len(batches), len(files), result.accepted, result.quarantined,
-                result.duplicates, time.monotonic() - started,
-            )  # fmt: skip
         publish_views(lake.data)
-    return {**vars(summary), "reasons": dict(summary.reasons), "waiting": found.waiting}
+    return summary.as_dict()
+
+
+def ingest_batch(lake: Lake, ledger: Ledger, files: list, settings: Settings):
+    """read and parse -> extract -> validate -> write, committed as one batch."""
+    started, now = time.monotonic(), utc_now()
+    loaded = load_files(files, ledger, settings.max_file_bytes)
+    rows, unextracted = extract_documents(loaded.documents)
+    accepted, invalid = validate(rows, now)
+    rejected = loaded.rejections + unextracted + invalid
+    result = commit(lake, ledger, loaded, accepted, rejected, new_batch_id(now), now)
+    result.seconds = time.monotonic() - started
+    return result

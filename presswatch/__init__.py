@@ -1,3 +1,3 @@
-"""presswatch: a drop folder of scraped news articles in, a validated Parquet lake and DuckDB views out."""
+"""presswatch: scraped news articles in, a validated Parquet lake and DuckDB views out."""
 
 __version__ = "0.1.0"

@@ -77,8 +77,10 @@ def run_report(args: argparse.Namespace) -> int:
             print(f"\n{view}")
             con.sql(f"from {view} limit {args.limit}").show(max_width=120)
         print("\nquarantine")
-        con.sql("select source_file, source_record, reasons, detail from quarantine "
-                f"order by source_file, source_record limit {args.limit}").show(max_width=120)  # fmt: skip
+        con.sql(
+            "select source_file, source_record, reasons, detail from quarantine "
+            f"order by source_file, source_record limit {args.limit}"
+        ).show(max_width=120)
     return 0
 
 

@@ -18,8 +18,13 @@ BOMS = (
 SNIFF_BYTES = 4096  # declared charsets sit in the first few KB of a page
 CONTROL_SHARE_MAX = 0.01  # text has almost no C0 control bytes; binaries have ~11%
 CONTROL_BYTES = frozenset(range(32)) - {9, 10, 12, 13, 27}
-DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:-]+)""", re.I)
-UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+DECLARED_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:-]+)""",
+    re.I,
+)
+UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 class DecodeError(ValueError):
@@ -60,13 +65,17 @@ def _decode_strict(data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise DecodeError("invalid_encoding", f"{encoding} BOM but invalid {encoding}: {exc}") from None
+        raise DecodeError(
+            "invalid_encoding", f"{encoding} BOM but invalid {encoding}: {exc}"
+        ) from None
 
 
 def _reject_binary(data: bytes) -> None:
-    sample = data[:SNIFF_BYTES * 4]
+    sample = data[: SNIFF_BYTES * 4]
     if b"\x00" in sample:
-        raise DecodeError("binary_content", "NUL bytes without a UTF-16/32 byte-order mark: not text")
+        raise DecodeError(
+            "binary_content", "NUL bytes without a UTF-16/32 byte-order mark: not text"
+        )
     controls = sum(1 for b in sample if b in CONTROL_BYTES)
     if controls > CONTROL_SHARE_MAX * len(sample):
         raise DecodeError("binary_content", f"{controls} control bytes in {len(sample)}: not text")

@@ -27,7 +27,9 @@ def scan(drop: Path, exclude: tuple[Path, ...] = ()) -> list[InputFile]:
     excluded = {p.resolve() for p in exclude}
     found = []
     for folder, dirs, names in os.walk(drop):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and Path(folder, d) not in excluded)
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and Path(folder, d) not in excluded
+        )
         for name in names:
             path = Path(folder, name)
             if is_temporary_name(name) or not path.is_file():

@@ -44,10 +44,14 @@ def table_schemas() -> dict[str, pa.Schema]:
     spec = json.loads(files("schemas").joinpath("tables.json").read_text(encoding="utf-8"))
     return {
         table: pa.schema(
-            pa.field(c["name"], TYPES[c["type"]], nullable=c.get("nullable", True),
-                     metadata={"doc": c["doc"]})
+            pa.field(
+                c["name"],
+                TYPES[c["type"]],
+                nullable=c.get("nullable", True),
+                metadata={"doc": c["doc"]},
+            )
             for c in columns
-        )  # fmt: skip
+        )
         for table, columns in spec.items()
     }
 
@@ -103,8 +107,10 @@ class Lake:
         committed = self.committed_batches()
         for table in TABLES:
             for path in self.table_dir(table).iterdir():
-                uncommitted = path.suffix == ".parquet" and path.name != EMPTY_FILE and (
-                    table != "ledger" and path.stem not in committed
+                uncommitted = (
+                    path.suffix == ".parquet"
+                    and path.name != EMPTY_FILE
+                    and (table != "ledger" and path.stem not in committed)
                 )
                 if path.name.endswith(TMP_SUFFIX) or uncommitted:
                     logger.warning("removing %s left by an interrupted batch", path)
@@ -147,4 +153,3 @@ def _fsync_dir(folder: Path) -> None:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-

@@ -38,15 +38,22 @@ class BatchSummary:
     quarantined: int = 0
     duplicates: int = 0
     unchanged: int = 0
+    waiting: int = 0
+    seconds: float = 0.0
     reasons: Counter = field(default_factory=Counter)
 
     def add(self, other: BatchSummary) -> None:
-        self.files += other.files
-        self.accepted += other.accepted
-        self.quarantined += other.quarantined
-        self.duplicates += other.duplicates
-        self.unchanged += other.unchanged
-        self.reasons.update(other.reasons)
+        for name, value in vars(other).items():
+            setattr(self, name, getattr(self, name) + value)
+
+    def describe(self) -> str:
+        return (
+            f"{self.files} files, {self.accepted} accepted, {self.quarantined} quarantined, "
+            f"{self.duplicates} duplicates ({self.seconds:.1f} s)"
+        )
+
+    def as_dict(self) -> dict:
+        return {**vars(self), "reasons": dict(self.reasons), "seconds": round(self.seconds, 3)}
 
 
 def load_files(items: list[InputFile], ledger: Ledger, max_file_bytes: int) -> Loaded:
@@ -107,9 +114,14 @@ def extract_documents(documents: list[Document]) -> tuple[list[dict], list[Rejec
 
 
 def commit(
-    lake: Lake, ledger: Ledger, loaded: Loaded, accepted: list[dict],
-    rejections: list[Rejection], batch_id: str, now: datetime,
-) -> BatchSummary:  # fmt: skip
+    lake: Lake,
+    ledger: Ledger,
+    loaded: Loaded,
+    accepted: list[dict],
+    rejections: list[Rejection],
+    batch_id: str,
+    now: datetime,
+) -> BatchSummary:
     """Write the batch to the lake (ledger last) and add it to the in-memory ledger."""
     stamp = {"batch_id": batch_id, "ingested_at": now}
     articles = [{**row, **stamp, "published_date": _day(row["published_at"])} for row in accepted]
@@ -158,7 +170,9 @@ def _ledger_row(item, content_hash, outcome, original, accepted, quarantined, st
 
 
 def _reject(doc: Document, reason: str, detail: str) -> Rejection:
-    return Rejection(doc.source_file, doc.source_record, doc.format, doc.content_hash, [reason], detail)
+    return Rejection(
+        doc.source_file, doc.source_record, doc.format, doc.content_hash, [reason], detail
+    )
 
 
 def _hash_file(item: InputFile) -> str:
@@ -175,5 +189,11 @@ def _day(value: datetime | None):
 
 def _too_large(item: InputFile, content_hash: str, limit: int) -> Rejection:
     fmt, _ = read.detect_format(item.source_file)
-    return Rejection(item.source_file, 0, fmt, content_hash, ["too_large"],
-                     f"{item.size} bytes is over the {limit}-byte limit (PRESSWATCH_MAX_FILE_BYTES)")  # fmt: skip
+    return Rejection(
+        item.source_file,
+        0,
+        fmt,
+        content_hash,
+        ["too_large"],
+        f"{item.size} bytes is over the {limit}-byte limit (PRESSWATCH_MAX_FILE_BYTES)",
+    )

@@ -42,8 +42,13 @@ def read_input(source_file: str, data: bytes, content_hash: str) -> list[Documen
         return Rejection(source_file, record, fmt, content_hash, [reason], detail)
 
     if fmt is None:
-        return [reject("unsupported_format", f"no reader for {source_file!r}: supported are "
-                       ".txt .html .htm .json .jsonl .ndjson, optionally .gz")]
+        return [
+            reject(
+                "unsupported_format",
+                f"no reader for {source_file!r}: supported are "
+                ".txt .html .htm .json .jsonl .ndjson, optionally .gz",
+            )
+        ]
     if gzipped:
         try:
             data = _gunzip(data)
@@ -99,5 +104,7 @@ def _read_jsonl(source_file, text, content_hash, reject) -> list[Document | Reje
 
 def _record(source_file, index, value, content_hash, reject) -> Document | Rejection:
     if not isinstance(value, dict):
-        return reject("not_an_article", f"record is a JSON {type(value).__name__}, not an object", index)
+        return reject(
+            "not_an_article", f"record is a JSON {type(value).__name__}, not an object", index
+        )
     return Document(source_file, index, "json", content_hash, record=value)

@@ -33,11 +33,14 @@ def _validator():
     from great_expectations.core.expectation_suite import ExpectationSuite
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)  # per-run context chatter
+    # This module of GX sets its own logger to INFO and announces a docs folder we never use.
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     spec = load_suite()
-    suite = context.suites.add(ExpectationSuite(name=spec["name"], expectations=spec["expectations"]))
+    suite = context.suites.add(
+        ExpectationSuite(name=spec["name"], expectations=spec["expectations"])
+    )
     asset = context.data_sources.add_pandas("presswatch").add_dataframe_asset("articles")
     return asset.add_batch_definition_whole_dataframe("batch"), suite
 
@@ -84,6 +87,10 @@ def _rejection(row: dict, found: list[tuple[str, str]]) -> Rejection:
     if row.get("title"):
         detail += f" (title: {row['title'][:80]!r})"
     return Rejection(
-        row["source_file"], row["source_record"], row["format"], row["content_hash"],
-        [reason for reason, _ in found], detail,
-    )  # fmt: skip
+        row["source_file"],
+        row["source_record"],
+        row["format"],
+        row["content_hash"],
+        [reason for reason, _ in found],
+        detail,
+    )

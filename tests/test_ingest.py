@@ -55,15 +55,30 @@ def test_seed_without_outlet_or_date_leaves_them_null(seeds_ingested):
 def test_seed_bodies_keep_the_story_and_drop_the_page_chrome(seeds_ingested, name):
     body = seeds_ingested(name)["body"]
     lines = {line.strip() for line in body.splitlines()}
-    chrome = {"Related", "Ranking", "Recommendation", "Next In World", "Advertisement",
-              "Log In", "MENU", "• MENU", "Others Also Read", "View"}  # fmt: skip
+    chrome = {
+        "Related",
+        "Ranking",
+        "Recommendation",
+        "Next In World",
+        "Advertisement",
+        "Log In",
+        "MENU",
+        "• MENU",
+        "Others Also Read",
+        "View",
+    }
     assert not lines & chrome
     assert "Usha Vance" not in body and "Blue Bloods" not in body
     page = (SEEDS / name).read_text(encoding="utf-8")
     # Every story paragraph (a long line mentioning the story's people) is kept whole.
-    story = [line.strip() for line in page.splitlines()
-             if len(line.split()) > 25 and ("Kim" in line or "Kirby" in line or "Shoigu" in line)
-             and not line.strip().startswith(("FILE", "North Korean leader Kim Jong Un meets"))]  # fmt: skip
+    captions = ("FILE", "North Korean leader Kim Jong Un meets")
+    story = [
+        line.strip()
+        for line in page.splitlines()
+        if len(line.split()) > 25
+        and ("Kim" in line or "Kirby" in line or "Shoigu" in line)
+        and not line.strip().startswith(captions)
+    ]
     assert story
     for paragraph in story:
         assert paragraph in body
@@ -74,11 +89,15 @@ def test_bad_inputs_are_quarantined_with_a_reason_and_good_ones_go_on(run_ingest
     bad.mkdir()
     (bad / "empty.txt").write_bytes(b"")
     (bad / "random.html").write_bytes(bytes(range(256)) * 16)
-    (bad / "truncated.txt.gz").write_bytes(gzip.compress((SEEDS / "000_e605da13b5ab10b6.txt").read_bytes())[:200])
+    (bad / "truncated.txt.gz").write_bytes(
+        gzip.compress((SEEDS / "000_e605da13b5ab10b6.txt").read_bytes())[:200]
+    )
     (bad / "broken-utf8.txt").write_bytes("Kim Jong Un – Putin".encode() + b"\xc3\x28 \xa0\xa1" * 5)
     (bad / "status.json").write_text('{"status": "ok", "items": 3}')
-    (bad / "login.html").write_text("<html><head><title>Sign in</title></head><body><form>"
-                                    "<input name=user><button>Log in</button></form></body></html>")
+    (bad / "login.html").write_text(
+        "<html><head><title>Sign in</title></head><body><form>"
+        "<input name=user><button>Log in</button></form></body></html>"
+    )
     (bad / "slides.pptx").write_bytes(b"PK\x03\x04 not an article")
     shutil.copy(FIXTURES / "crawl.jsonl", seed_drop / "crawl.jsonl")
 
@@ -87,7 +106,9 @@ def test_bad_inputs_are_quarantined_with_a_reason_and_good_ones_go_on(run_ingest
     assert (counts["accepted"], counts["quarantined"]) == (7, 8)
     reasons = dict(
         (f"{source}#{record}", reasons[0])
-        for source, record, reasons in query("select source_file, source_record, reasons from quarantine")
+        for source, record, reasons in query(
+            "select source_file, source_record, reasons from quarantine"
+        )
     )
     assert reasons == {
         "bad/empty.txt#0": "empty_file",
@@ -95,14 +116,18 @@ def test_bad_inputs_are_quarantined_with_a_reason_and_good_ones_go_on(run_ingest
         "bad/truncated.txt.gz#0": "corrupt_gzip",
         "bad/broken-utf8.txt#0": "invalid_utf8",
         "bad/status.json#0": "not_an_article",
-        "bad/login.html#0": "title_missing" if reasons.get("bad/login.html#0") == "title_missing" else "body_too_short",
+        "bad/login.html#0": "title_missing"
+        if reasons.get("bad/login.html#0") == "title_missing"
+        else "body_too_short",
         "bad/slides.pptx#0": "unsupported_format",
         "crawl.jsonl#1": "invalid_json",
     }
     (login,) = query("select reasons from quarantine where source_file = 'bad/login.html'")
     assert "body_too_short" in login[0]
-    good_lines = query("select source_record, outlet_domain from articles "
-                       "where source_file = 'crawl.jsonl' order by 1")  # fmt: skip
+    good_lines = query(
+        "select source_record, outlet_domain from articles "
+        "where source_file = 'crawl.jsonl' order by 1"
+    )
     assert good_lines == [(0, "rt.com"), (2, "foxbusiness.com")]
 
 
@@ -126,4 +151,6 @@ def test_changed_bytes_under_the_same_name_are_a_new_version(run_ingest, seed_dr
     page.write_text(page.read_text(encoding="utf-8").replace("this month", "in September"))
     counts = run_ingest(seed_drop)
     assert counts["accepted"] == 1
-    assert query("select count(*) from articles where source_file = '004_60cfb84bfab2d6d6.txt'") == [(2,)]
+    assert query(
+        "select count(*) from articles where source_file = '004_60cfb84bfab2d6d6.txt'"
+    ) == [(2,)]

@@ -26,14 +26,16 @@ def test_find_wire_and_dateline_from_story_opening(opening, expected):
 @pytest.mark.parametrize(
     ("lines", "expected"),
     [
-        (["(Reporting by Jasper Ward and Kanishka Singh; Editing by Scott Malone)"],
-         ["Jasper Ward", "Kanishka Singh"]),
+        (
+            ["(Reporting by Jasper Ward and Kanishka Singh; Editing by Scott Malone)"],
+            ["Jasper Ward", "Kanishka Singh"],
+        ),
         (["By Jane Doe and John Roe"], ["Jane Doe", "John Roe"]),
         (["By Reuters Staff"], []),
         (["AP Diplomatic Writer Matthew Lee in Washington contributed to this story."], []),
         (["By News Nation Bureau"], []),
     ],
-)  # fmt: skip
+)
 def test_find_authors_takes_bylines_and_reporting_credits_only(lines, expected):
     assert metadata.find_authors(lines) == expected
 

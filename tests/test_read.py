@@ -50,8 +50,12 @@ def test_read_input_bad_bytes_get_a_specific_reason(name, data, expected):
 
 
 def test_read_input_jsonl_broken_line_rejects_only_that_record():
-    lines = [json.dumps({"title": "One", "text": ARTICLE}), "{not json", "",
-             json.dumps({"title": "Two", "text": ARTICLE})]  # fmt: skip
+    lines = [
+        json.dumps({"title": "One", "text": ARTICLE}),
+        "{not json",
+        "",
+        json.dumps({"title": "Two", "text": ARTICLE}),
+    ]
     found = read_input("crawl.jsonl", "\n".join(lines).encode(), "h")
     assert reasons(found) == ["ok", "invalid_json", "ok"]
     assert [f.source_record for f in found] == [0, 1, 3]  # line numbers, blank lines included

@@ -13,11 +13,18 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 def row(**changes) -> dict:
     base = {
-        "article_id": "a1", "source_file": "x.txt", "source_record": 0, "format": "text",
-        "content_hash": "h", "title": "Kim to meet Putin", "word_count": 300, "language": "en",
-        "url": "https://www.reuters.com/world/x", "outlet_domain": "reuters.com",
+        "article_id": "a1",
+        "source_file": "x.txt",
+        "source_record": 0,
+        "format": "text",
+        "content_hash": "h",
+        "title": "Kim to meet Putin",
+        "word_count": 300,
+        "language": "en",
+        "url": "https://www.reuters.com/world/x",
+        "outlet_domain": "reuters.com",
         "published_at": NOW - timedelta(days=3),
-    }  # fmt: skip
+    }
     return {**base, **changes}
 
 

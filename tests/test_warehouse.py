@@ -1,4 +1,4 @@
-"""The warehouse: views readable from anywhere, never blocked by users, never showing half a batch."""
+"""The warehouse: views readable from anywhere, never blocked, never showing half a batch."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from presswatch.lake import Lake
 from warehouse.publish import STAMP, publish, render_views
 
 
-def test_views_open_from_any_directory_with_no_setup(run_ingest, seed_drop, query, tmp_path, monkeypatch):
+def test_views_open_from_any_directory_with_no_setup(
+    run_ingest, seed_drop, query, tmp_path, monkeypatch
+):
     run_ingest(seed_drop)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -33,19 +35,26 @@ def test_publish_rebuilds_only_when_the_views_change(run_ingest, seed_drop):
     assert publish(run_ingest.data) is True
 
 
-def test_a_user_holding_the_database_open_does_not_block_a_run(run_ingest, seed_drop, query, tmp_path):
+def test_a_user_holding_the_database_open_does_not_block_a_run(
+    run_ingest, seed_drop, query, tmp_path
+):
     run_ingest(seed_drop)
     database = run_ingest.data / "presswatch.duckdb"
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import duckdb, sys, time
             con = duckdb.connect({str(database)!r})  # read-write, as the duckdb CLI opens it
             con.sql("from coverage_by_outlet").fetchall()
             print("holding", flush=True)
             time.sleep(60)
-        """)],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "holding"
         (run_ingest.data / STAMP).unlink()  # force the views to be rebuilt under the user
@@ -84,8 +93,14 @@ def test_render_views_points_every_view_at_the_absolute_lake(tmp_path):
     sql = render_views(Lake(tmp_path / "data"))
     assert "{lake}" not in sql
     assert str((tmp_path / "data" / "lake").resolve()) in sql
-    for view in ("articles", "entities", "quarantine", "coverage_by_outlet",
-                 "coverage_by_date", "coverage_by_entity"):  # fmt: skip
+    for view in (
+        "articles",
+        "entities",
+        "quarantine",
+        "coverage_by_outlet",
+        "coverage_by_date",
+        "coverage_by_entity",
+    ):
         assert f"create or replace view {view} as" in sql
 
 
@@ -94,7 +109,15 @@ def test_cli_ingest_prints_a_summary_and_exits_zero(prefect_server, seed_drop, t
 
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PRESSWATCH_MIN_FILE_AGE": "0"}
     (seed_drop / "empty.txt").write_bytes(b"")
-    command = [sys.executable, "-m", "presswatch.cli", "ingest", str(seed_drop), "--data", str(tmp_path / "d")]
+    command = [
+        sys.executable,
+        "-m",
+        "presswatch.cli",
+        "ingest",
+        str(seed_drop),
+        "--data",
+        str(tmp_path / "d"),
+    ]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "ingested 6 files: 5 accepted, 1 quarantined, 0 duplicates" in result.stdout
@@ -106,7 +129,15 @@ def test_cli_ingest_explains_a_missing_drop_folder(prefect_server, tmp_path, dro
     from prefect.settings import PREFECT_API_URL
 
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
-    command = [sys.executable, "-m", "presswatch.cli", "ingest", str(tmp_path / drop), "--data", str(tmp_path / "d")]
+    command = [
+        sys.executable,
+        "-m",
+        "presswatch.cli",
+        "ingest",
+        str(tmp_path / drop),
+        "--data",
+        str(tmp_path / "d"),
+    ]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 2
     assert "does not exist" in result.stderr

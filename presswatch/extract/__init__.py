@@ -6,9 +6,18 @@ from presswatch.extract import metadata
 from presswatch.model import Document
 
 FIELDS = (
-    "url", "outlet", "outlet_domain", "title", "published_at", "date_source", "authors",
-    "wire", "dateline", "language", "body",
-)  # fmt: skip
+    "url",
+    "outlet",
+    "outlet_domain",
+    "title",
+    "published_at",
+    "date_source",
+    "authors",
+    "wire",
+    "dateline",
+    "language",
+    "body",
+)
 
 
 class NotAnArticle(ValueError):

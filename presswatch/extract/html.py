@@ -26,9 +26,13 @@ def extract_html(html: str, url: str | None = None) -> dict:
     from trafilatura import bare_extraction
 
     doc = bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False,
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
         config=_config(),
-    )  # fmt: skip
+    )
     if doc is None:
         return {"body": "", "url": url}
     body = re.sub(r"\n+", "\n\n", doc.text or "").strip()

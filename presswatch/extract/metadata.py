@@ -88,10 +88,14 @@ def _parse_date_text(text: str) -> datetime | None:
         month = int(parts["mnum"]) if parts.get("mnum") else p.MONTHS[parts["month"][:3].lower()]
         try:
             return datetime(
-                int(parts["year"]), month, int(parts["day"]),
-                int(parts.get("hour") or 0), int(parts.get("minute") or 0),
-                int(parts.get("second") or 0), tzinfo=UTC,
-            )  # fmt: skip
+                int(parts["year"]),
+                month,
+                int(parts["day"]),
+                int(parts.get("hour") or 0),
+                int(parts.get("minute") or 0),
+                int(parts.get("second") or 0),
+                tzinfo=UTC,
+            )
         except ValueError:
             continue
     return None
@@ -107,10 +111,11 @@ def find_wire_and_dateline(body: str) -> tuple[str | None, str | None]:
         return None, None
     place = match.group("place").strip(" ,")
     wire = p.WIRE_AGENCIES.get(match.group("wire") or "")
-    if len(place.split()) > p.DATELINE_MAX_WORDS or not (wire or place.isupper() or "—" in match.group(0)):
+    if len(place.split()) > p.DATELINE_MAX_WORDS or not (
+        wire or place.isupper() or "—" in match.group(0)
+    ):
         return wire, None
     return wire, place
-
 
 
 def find_authors(lines: list[str]) -> list[str]:

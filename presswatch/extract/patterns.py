@@ -61,7 +61,8 @@ PERSON_NAME = re.compile(
     r"(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|de|da|do|dos|van|von|der|del|la|le|bin|al)){1,3}$"
 )
 NOT_NAMES = re.compile(
-    r"\b(?:staff|editors?|reporters?|newsroom|agency|team|writers?|bureau|desk|correspondent)\b", re.I
+    r"\b(?:staff|editors?|reporters?|newsroom|agency|team|writers?|bureau|desk|correspondent)\b",
+    re.I,
 )
 
 # Date lines in text dumps.

@@ -16,9 +16,15 @@ KEYS = {
     "body": ("maintext", "text", "body", "content", "article_text", "article"),
     "html": ("html", "raw_html", "content_html"),
     "published_at": (
-        "date_publish", "published_at", "publish_date", "published", "datePublished",
-        "pubdate", "date", "date_published",
-    ),  # fmt: skip
+        "date_publish",
+        "published_at",
+        "publish_date",
+        "published",
+        "datePublished",
+        "pubdate",
+        "date",
+        "date_published",
+    ),
     "authors": ("authors", "author", "byline", "creator"),
     "outlet": ("outlet", "source_name", "publisher", "site_name", "sitename", "source"),
     "outlet_domain": ("source_domain", "domain", "hostname"),
@@ -44,7 +50,8 @@ def extract_record(record: dict) -> dict:
         "url": url,
         "title": _text(found["title"]) or fields.get("title"),
         "outlet": _text(found["outlet"]) or fields.get("outlet"),
-        "outlet_domain": metadata.domain_of(url) or _domain(found["outlet_domain"])
+        "outlet_domain": metadata.domain_of(url)
+        or _domain(found["outlet_domain"])
         or fields.get("outlet_domain"),
         "published_at": published or fields.get("published_at"),
         "date_source": _date_source(record, published) or fields.get("date_source"),

@@ -47,23 +47,25 @@ TITLE_EARLY_MARGIN = 0.6  # an earlier line this close to the best score wins: i
 TITLE_MIN_SCORE = 1.5  # below this no line before the story reads like its headline
 LANGID_SAMPLE_CHARS = 4000  # enough prose for a confident language guess
 
-_ISO_TO_STOPLIST = dict(
-    pair.split(":")
-    for pair in (
-        "af:Afrikaans sq:Albanian ar:Arabic an:Aragonese hy:Armenian az:Azerbaijani eu:Basque "
-        "be:Belarusian bn:Bengali bs:Bosnian br:Breton bg:Bulgarian ca:Catalan cs:Czech "
-        "cy:Welsh da:Danish de:German el:Greek en:English eo:Esperanto es:Spanish et:Estonian "
-        "fa:Persian fi:Finnish fr:French fy:West_Frisian ga:Irish gl:Galician gu:Gujarati "
-        "he:Hebrew hi:Hindi hr:Croatian ht:Haitian hu:Hungarian id:Indonesian ig:Igbo "
-        "is:Icelandic it:Italian jv:Javanese ka:Georgian kk:Kazakh kn:Kannada ko:Korean "
-        "ku:Kurdish ky:Kyrgyz la:Latin lb:Luxembourgish lt:Lithuanian lv:Latvian mk:Macedonian "
-        "ml:Malayalam mr:Marathi ms:Malay mt:Maltese nb:Norwegian_Bokmal ne:Nepali nl:Dutch "
-        "nn:Norwegian_Nynorsk no:Norwegian_Bokmal oc:Occitan pl:Polish pt:Portuguese "
-        "qu:Quechua ro:Romanian ru:Russian sk:Slovak sl:Slovenian sr:Serbian su:Sundanese "
-        "sv:Swedish sw:Swahili ta:Tamil te:Telugu tl:Tagalog tr:Turkish uk:Ukrainian ur:Urdu "
-        "uz:Uzbek vi:Vietnamese wa:Walloon yo:Yoruba"
-    ).split()
-)
+_ISO_TO_STOPLIST = {  # jusText names its stop lists by language name, callers use ISO 639-1
+    "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "an": "Aragonese", "hy": "Armenian",
+    "az": "Azerbaijani", "eu": "Basque", "be": "Belarusian", "bn": "Bengali", "bs": "Bosnian",
+    "br": "Breton", "bg": "Bulgarian", "ca": "Catalan", "cs": "Czech", "cy": "Welsh",
+    "da": "Danish", "de": "German", "el": "Greek", "en": "English", "eo": "Esperanto",
+    "es": "Spanish", "et": "Estonian", "fa": "Persian", "fi": "Finnish", "fr": "French",
+    "fy": "West_Frisian", "ga": "Irish", "gl": "Galician", "gu": "Gujarati", "he": "Hebrew",
+    "hi": "Hindi", "hr": "Croatian", "ht": "Haitian", "hu": "Hungarian", "id": "Indonesian",
+    "ig": "Igbo", "is": "Icelandic", "it": "Italian", "jv": "Javanese", "ka": "Georgian",
+    "kk": "Kazakh", "kn": "Kannada", "ko": "Korean", "ku": "Kurdish", "ky": "Kyrgyz",
+    "la": "Latin", "lb": "Luxembourgish", "lt": "Lithuanian", "lv": "Latvian", "mk": "Macedonian",
+    "ml": "Malayalam", "mr": "Marathi", "ms": "Malay", "mt": "Maltese", "nb": "Norwegian_Bokmal",
+    "ne": "Nepali", "nl": "Dutch", "nn": "Norwegian_Nynorsk", "no": "Norwegian_Bokmal",
+    "oc": "Occitan", "pl": "Polish", "pt": "Portuguese", "qu": "Quechua", "ro": "Romanian",
+    "ru": "Russian", "sk": "Slovak", "sl": "Slovenian", "sr": "Serbian", "su": "Sundanese",
+    "sv": "Swedish", "sw": "Swahili", "ta": "Tamil", "te": "Telugu", "tl": "Tagalog",
+    "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "uz": "Uzbek", "vi": "Vietnamese",
+    "wa": "Walloon", "yo": "Yoruba",
+}  # fmt: skip
 
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -167,12 +169,13 @@ def score_blocks(blocks: list[_Block], stopwords: frozenset[str] | None) -> None
     """Give each block a signed weight: positive for story prose, negative for boilerplate."""
     counts = Counter(b.text.lower() for b in blocks)
     rates = [_rate_block(b.text, b.words, stopwords) for b in blocks]
-    fragments = [r <= 0 and not _SENTENCE_END.search(b.text) for b, r in zip(blocks, rates)]
+    fragments = [
+        r <= 0 and not _SENTENCE_END.search(b.text) for b, r in zip(blocks, rates, strict=True)
+    ]
     runs = _run_lengths(fragments, [b.glued for b in blocks])
-    for block, quality, run in zip(blocks, rates, runs):
-        if counts[block.text.lower()] > 1:  # repeated lines are page furniture, not story
-            quality = -1.0
-        elif quality == 0 and run >= FRAGMENT_RUN:  # stacks of short lines: menus, link lists
+    for block, quality, run in zip(blocks, rates, runs, strict=True):
+        # Repeated lines are page furniture; stacks of short fragments are menus or link lists.
+        if counts[block.text.lower()] > 1 or (quality == 0 and run >= FRAGMENT_RUN):
             quality = -1.0
         short = block.words < KEEP_MIN_WORDS and not _SENTENCE_END.search(block.text)
         block.keep = quality >= 0 and not short
@@ -254,7 +257,9 @@ def _max_sum_span(scores: list[float]) -> tuple[int, int]:
     return best_span
 
 
-def pick_title(blocks: list[_Block], start: int, body: str, stopwords: frozenset[str]) -> str | None:
+def pick_title(
+    blocks: list[_Block], start: int, body: str, stopwords: frozenset[str]
+) -> str | None:
     """Pick the headline: a short line before the story that echoes the story's words."""
     body_words = set(_WORD.findall(body.lower())[:TITLE_LEAD_WORDS])
     token_sets = [frozenset(_WORD.findall(b.text.lower())) for b in blocks[:start]]

@@ -1,0 +1,118 @@
+"""Specification tests for the text-dump cleaner."""
+
+from pathlib import Path
+
+import pytest
+
+from presswatch.extract.textdump import TextDump, clean_text_dump
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+BOILERPLATE = ["Related", "Ranking", "Recommendation", "Next In World", "Advertisement", "Log In"]
+PROSE = (
+    "The committee met on Tuesday to discuss the budget and agreed that the city would "
+    "spend more on schools, roads and parks over the next three years, officials said."
+)
+
+
+def load_seed(prefix: str) -> TextDump:
+    path = next(SEEDS.glob(f"{prefix}_*.txt"))
+    return clean_text_dump(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("seed", "title"),
+    [
+        (
+            "000",
+            "North Korea’s Kim Jong Un may meet with Putin in Russia this month, US official says",
+        ),
+        (
+            "001",
+            "North Korea’s Kim Jong Un may meet with Putin in Russia this month, "
+            "U.S. official says",
+        ),
+        ("002", "Kim Jong Un plans to meet Vladimir Putin in Russia, U.S. official says"),
+        ("003", "Vladimir Putin and Kim Jong Un plan to meet in Russia, U.S. officials say"),
+        ("004", "North Korean leader Kim to meet Putin in Russia this month - NYT"),
+    ],
+)
+def test_title_is_the_page_headline(seed: str, title: str) -> None:
+    assert load_seed(seed).title == title
+
+
+@pytest.mark.parametrize(
+    ("seed", "first", "last"),
+    [
+        ("000", "WASHINGTON (AP) — A U.S. official said Monday", "were advancing."),
+        ("001", "A U.S. official said Monday that North Korean", "were advancing."),
+        ("002", "Washington — North Korean leader Kim Jong Un", "to target Ukrainian towns."),
+        ("003", "North Korean leader Kim Jong Un plans to visit", "met with Putin in Vladivostok."),
+        ("004", "WASHINGTON (Reuters) - North Korean leader", "were advancing actively."),
+    ],
+)
+def test_body_keeps_the_whole_story_from_first_to_last_sentence(
+    seed: str, first: str, last: str
+) -> None:
+    body = load_seed(seed).body
+    assert first in body
+    assert last in body
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "003", "004"])
+def test_body_has_no_boilerplate_or_link_list_lines(seed: str) -> None:
+    paragraphs = load_seed(seed).body.split("\n\n")
+    assert not any(p.strip() in BOILERPLATE for p in paragraphs)
+    assert not any(p.startswith(("- ", "• ")) for p in paragraphs)
+
+
+@pytest.mark.parametrize("seed", ["000", "004"])
+def test_related_lists_land_in_the_tail(seed: str) -> None:
+    dump = load_seed(seed)
+    assert any(line in ("Related", "Next In World") for line in dump.tail)
+
+
+def test_empty_input_gives_empty_body() -> None:
+    assert clean_text_dump("") == TextDump(title=None, body="", head=[], tail=[])
+
+
+def test_wrapped_lines_are_joined_into_one_paragraph() -> None:
+    wrapped = "\n".join(
+        [
+            "The committee met on Tuesday to discuss the budget and agreed that the",
+            "city would spend more on schools, roads and parks over the next three",
+            "years, officials said. The mayor called the plan a fair compromise for",
+            "everyone who lives and works in the city and its growing suburbs today.",
+            "",
+            "Residents will be able to comment on the plan at a public hearing that",
+            "is scheduled for next month, and the council will vote on it in June.",
+        ]
+    )
+    body = clean_text_dump(wrapped, language="en").body
+    assert body.split("\n\n")[0].startswith("The committee met")
+    assert "that the city would spend" in body
+    assert len(body.split("\n\n")) == 2
+
+
+def test_repeated_line_is_removed_from_the_story() -> None:
+    text = "\n\n".join(["Sponsored", PROSE, "Sponsored", PROSE.replace("Tuesday", "Friday")])
+    assert "Sponsored" not in clean_text_dump(text, language="en").body
+
+
+def test_cjk_paragraph_is_kept_as_story_text() -> None:
+    cjk = (
+        "北京市政府星期二宣布，将在未来三年内投入更多资金用于学校、道路和公园建设，"
+        "官员表示这项计划得到了广泛支持。"
+    )
+    text = "\n".join(["首页", "新闻", "体育", "", cjk, "", cjk.replace("北京", "上海")])
+    body = clean_text_dump(text).body
+    assert cjk in body
+    assert "首页" not in body
+
+
+@pytest.mark.parametrize("language", [None, "en", "xx"])
+def test_menu_lines_before_the_story_go_to_the_head(language: str | None) -> None:
+    second = PROSE.replace("Tuesday", "Friday")
+    text = "\n".join(["  • Home", "  • World", "  • Sports", "", PROSE, "", second])
+    dump = clean_text_dump(text, language=language)
+    assert dump.head == ["• Home", "• World", "• Sports"]
+    assert dump.body.startswith("The committee met")
