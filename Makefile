@@ -26,7 +26,7 @@ test: install lint
 
 # Extraction quality on the bundled corpus (eval/corpus), through the real pipeline.
 eval: install
-	$(BIN)/python -m presswatch.evaluate eval/corpus
+	$(BIN)/python -m presswatch.evaluate eval/corpus --anchors
 
 lint: install
 	$(BIN)/ruff check .

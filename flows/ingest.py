@@ -10,6 +10,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from presswatch import discover, pipeline
+from presswatch.archive import is_archive
 from presswatch.lake import Lake, new_batch_id, utc_now
 from presswatch.ledger import Ledger
 from presswatch.settings import Settings
@@ -21,6 +22,8 @@ logger = logging.getLogger("presswatch")
 # Stages run as task runs (about 5 ms each); inputs are large and in-process, so never cached.
 find_ready = task(discover.find_ready, name="discover", cache_policy=NO_CACHE)
 load_files = task(pipeline.load_files, name="load", cache_policy=NO_CACHE)
+hash_file = task(pipeline.hash_file, name="hash", cache_policy=NO_CACHE)
+load_archive = task(pipeline.load_archive, name="load-archive", cache_policy=NO_CACHE)
 extract_documents = task(pipeline.extract_documents, name="extract", cache_policy=NO_CACHE)
 validate = task(validate_articles, name="validate", cache_policy=NO_CACHE)
 commit = task(pipeline.commit, name="commit", cache_policy=NO_CACHE)
@@ -40,21 +43,34 @@ def ingest(drop: str, data: str | None = None) -> dict:
         summary = pipeline.BatchSummary(
             files=found.unchanged, unchanged=found.unchanged, waiting=found.waiting
         )
+        archives = [f for f in found.ready if is_archive(f.source_file)]
+        pages = [f for f in found.ready if not is_archive(f.source_file)]
         size = settings.batch_size
-        batches = [found.ready[i : i + size] for i in range(0, len(found.ready), size)]
+        batches = [pages[i : i + size] for i in range(0, len(pages), size)]
         logger.info("%d new or changed files in %s", len(found.ready), drop)
         for number, files in enumerate(batches, 1):
-            result = ingest_batch(lake, ledger, files, settings)
+            started = time.monotonic()
+            loaded = load_files(files, ledger, settings.max_file_bytes)
+            result = ingest_batch(lake, ledger, loaded, started)
             logger.info("batch %d/%d: %s", number, len(batches), result.describe())
             summary.add(result)
+        for item in archives:
+            content_hash = hash_file(item)
+            while True:  # one committed batch per chunk of the archive's records
+                started = time.monotonic()
+                loaded = load_archive(item, content_hash, ledger, size)
+                result = ingest_batch(lake, ledger, loaded, started)
+                logger.info("%s: %s", item.source_file, result.describe())
+                summary.add(result)
+                if loaded.finished:
+                    break
         publish_views(lake.data)
     return summary.as_dict()
 
 
-def ingest_batch(lake: Lake, ledger: Ledger, files: list, settings: Settings):
-    """read and parse -> extract -> validate -> write, committed as one batch."""
-    started, now = time.monotonic(), utc_now()
-    loaded = load_files(files, ledger, settings.max_file_bytes)
+def ingest_batch(lake: Lake, ledger: Ledger, loaded: pipeline.Loaded, started: float):
+    """What was read -> extract -> validate -> write, committed as one batch."""
+    now = utc_now()
     rows, unextracted = extract_documents(loaded.documents)
     accepted, invalid = validate(rows, now)
     rejected = loaded.rejections + unextracted + invalid

@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import time
 from pathlib import Path
 
-logger = logging.getLogger("presswatch")
+from presswatch.settings import set_quiet_defaults
 
-# Quiet third-party defaults, before they are imported; the user's own settings win.
-QUIET_ENV = {
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "GX_ANALYTICS_ENABLED": "false",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
-    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
-}
+logger = logging.getLogger("presswatch")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    for key, value in QUIET_ENV.items():
-        os.environ.setdefault(key, value)
+    set_quiet_defaults()
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logger.setLevel(logging.DEBUG if args.verbose else logging.INFO)
     try:
@@ -49,9 +41,10 @@ def run_watch(args: argparse.Namespace) -> int:
     from presswatch.discover import scan
     from presswatch.lake import Lake
     from presswatch.ledger import Ledger
+    from presswatch.settings import Settings
 
     data = _data(args)
-    lake = Lake(data or os.environ.get("PRESSWATCH_DATA", "data"))
+    lake = Lake(Settings.from_env(data=data).data)
     logger.info("watching %s (every %.0f s); Ctrl-C stops", args.drop, args.interval)
     ledger = Ledger()
     while True:

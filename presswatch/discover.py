@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from presswatch.hints import is_sidecar
 from presswatch.ledger import Ledger
 from presswatch.model import InputFile
 
@@ -22,7 +23,10 @@ def is_temporary_name(name: str) -> bool:
 
 
 def scan(drop: Path, exclude: tuple[Path, ...] = ()) -> list[InputFile]:
-    """Every regular file under drop with a final name, sorted by path (hidden folders skipped)."""
+    """Every input under drop: regular files with a final name, sorted by path.
+
+    Hidden folders are skipped, and NAME.meta.json sidecars are hints for NAME, not inputs.
+    """
     drop = drop.resolve()
     excluded = {p.resolve() for p in exclude}
     found = []
@@ -32,7 +36,7 @@ def scan(drop: Path, exclude: tuple[Path, ...] = ()) -> list[InputFile]:
         )
         for name in names:
             path = Path(folder, name)
-            if is_temporary_name(name) or not path.is_file():
+            if is_temporary_name(name) or is_sidecar(name) or not path.is_file():
                 continue
             stat = path.stat()
             relative = path.relative_to(drop).as_posix()

@@ -22,6 +22,7 @@ class Seen(StrEnum):
 class Ledger:
     by_path: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # size, mtime, hash
     by_hash: dict[str, str] = field(default_factory=dict)  # hash -> first source_file
+    progress: dict[str, tuple[int, int]] = field(default_factory=dict)  # archive hash -> resume at
 
     @classmethod
     def load(cls, lake: Lake) -> Ledger:
@@ -31,15 +32,26 @@ class Ledger:
 
     def add(self, rows: list[dict]) -> None:
         for row in rows:
-            self.by_path[row["source_file"]] = (row["size"], row["mtime_ns"], row["content_hash"])
-            self.by_hash.setdefault(row["content_hash"], row["source_file"])
+            content_hash = row["content_hash"]
+            self.by_path[row["source_file"]] = (row["size"], row["mtime_ns"], content_hash)
+            self.by_hash.setdefault(content_hash, row["source_file"])
+            if row["outcome"] == "partial":
+                self.progress[content_hash] = (row["records_done"], row["resume_offset"])
+            else:
+                self.progress.pop(content_hash, None)
 
     def is_unchanged(self, item: InputFile) -> bool:
         """Same path, size and mtime as a ledger entry: skip without reading the file."""
         known = self.by_path.get(item.source_file)
-        return known is not None and known[:2] == (item.size, item.mtime_ns)
+        return (
+            known is not None
+            and known[:2] == (item.size, item.mtime_ns)
+            and known[2] not in self.progress
+        )
 
     def classify(self, item: InputFile, content_hash: str) -> Seen:
+        if content_hash in self.progress:
+            return Seen.NEW  # an archive to resume
         known = self.by_path.get(item.source_file)
         if known is not None and known[2] == content_hash:
             return Seen.UNCHANGED

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from presswatch import read
+from presswatch.archive import read_archive_chunk
 from presswatch.extract import NotAnArticle, extract_article
+from presswatch.hints import find_hints
 from presswatch.lake import Lake
 from presswatch.ledger import Ledger, Seen
 from presswatch.model import Document, InputFile, Rejection
@@ -29,6 +31,12 @@ class Loaded:
     files: dict[str, tuple[InputFile, str]] = field(default_factory=dict)  # new: (file, hash)
     duplicates: dict[str, tuple[InputFile, str, str]] = field(default_factory=dict)  # +original
     unchanged: int = 0
+    progress: dict[str, tuple[int, int]] = field(default_factory=dict)  # archive: resume at
+
+    @property
+    def finished(self) -> bool:
+        """False while an archive has records left for another chunk."""
+        return not self.progress
 
 
 @dataclass
@@ -59,31 +67,57 @@ class BatchSummary:
 def load_files(items: list[InputFile], ledger: Ledger, max_file_bytes: int) -> Loaded:
     """Read each file once: hash it, drop what the ledger already has, parse the rest."""
     loaded = Loaded()
-    first_by_hash: dict[str, str] = {}
     for item in items:
         too_large = item.size > max_file_bytes
         try:
             data = b"" if too_large else item.path.read_bytes()
-            content_hash = _hash_file(item) if too_large else hashlib.sha256(data).hexdigest()
+            content_hash = hash_file(item) if too_large else hashlib.sha256(data).hexdigest()
         except OSError as exc:
             logger.warning("cannot read %s: %s", item.source_file, exc)
             continue  # vanished or unreadable now: the next scan tries again
-        seen = ledger.classify(item, content_hash)
-        if seen is Seen.UNCHANGED:
-            loaded.unchanged += 1
-        elif seen is Seen.DUPLICATE or content_hash in first_by_hash:
-            original = ledger.by_hash.get(content_hash) or first_by_hash[content_hash]
-            loaded.duplicates[item.source_file] = (item, content_hash, original)
-        else:
-            first_by_hash[content_hash] = item.source_file
-            loaded.files[item.source_file] = (item, content_hash)
-            if too_large:
-                loaded.rejections.append(_too_large(item, content_hash, max_file_bytes))
-                continue
-            for found in read.read_input(item.source_file, data, content_hash):
-                target = loaded.documents if isinstance(found, Document) else loaded.rejections
-                target.append(found)
+        if not _admit(loaded, ledger, item, content_hash):
+            continue
+        if too_large:
+            loaded.rejections.append(_too_large(item, content_hash, max_file_bytes))
+            continue
+        hints = find_hints(item.path, item.source_file)
+        for found in read.read_input(item.source_file, data, content_hash):
+            if isinstance(found, Document):
+                found.hints = hints
+                loaded.documents.append(found)
+            else:
+                loaded.rejections.append(found)
     return loaded
+
+
+def load_archive(item: InputFile, content_hash: str, ledger: Ledger, max_documents: int) -> Loaded:
+    """The next chunk of an archive's documents, from where its last committed chunk ended."""
+    loaded = Loaded()
+    if not _admit(loaded, ledger, item, content_hash):
+        return loaded
+    start_record, start_offset = ledger.progress.get(content_hash, (0, 0))
+    chunk = read_archive_chunk(item, content_hash, start_record, start_offset, max_documents)
+    loaded.documents, loaded.rejections = chunk.documents, chunk.rejections
+    if not chunk.done:
+        loaded.progress[item.source_file] = (chunk.next_record, chunk.next_offset)
+    logger.debug("%s: records %d-%d, %d not HTML responses", item.source_file,
+                 start_record, chunk.next_record, chunk.skipped)  # fmt: skip
+    return loaded
+
+
+def _admit(loaded: Loaded, ledger: Ledger, item: InputFile, content_hash: str) -> bool:
+    """Sort a file by what the ledger (and this batch) already has; True when it is to be read."""
+    seen = ledger.classify(item, content_hash)
+    earlier = next((f for f, h in loaded.files.values() if h == content_hash), None)
+    if seen is Seen.UNCHANGED:
+        loaded.unchanged += 1
+    elif seen is Seen.DUPLICATE or earlier is not None:
+        original = ledger.by_hash.get(content_hash) or earlier.source_file
+        loaded.duplicates[item.source_file] = (item, content_hash, original)
+    else:
+        loaded.files[item.source_file] = (item, content_hash)
+        return True
+    return False
 
 
 def extract_documents(documents: list[Document]) -> tuple[list[dict], list[Rejection]]:
@@ -128,11 +162,12 @@ def commit(
     quarantine = [{**vars(r), **stamp} for r in rejections]
     accepted_by_file = Counter(row["source_file"] for row in accepted)
     quarantined_by_file = Counter(r.source_file for r in rejections)
+    counts = (accepted_by_file, quarantined_by_file)
     ledger_rows = [
-        _ledger_row(item, h, "ingested", None, accepted_by_file, quarantined_by_file, stamp)
+        _ledger_row(item, h, None, counts, stamp, loaded.progress.get(item.source_file))
         for item, h in loaded.files.values()
     ] + [
-        _ledger_row(item, h, "duplicate", original, Counter(), Counter(), stamp)
+        _ledger_row(item, h, original, (Counter(), Counter()), stamp)
         for item, h, original in loaded.duplicates.values()
     ]
     if ledger_rows:
@@ -141,7 +176,7 @@ def commit(
         )
         ledger.add(ledger_rows)
     return BatchSummary(
-        files=len(ledger_rows) + loaded.unchanged,
+        files=len(ledger_rows) - len(loaded.progress) + loaded.unchanged,
         accepted=len(articles),
         quarantined=len(quarantine),
         duplicates=len(loaded.duplicates),
@@ -155,7 +190,9 @@ def article_id(content_hash: str, source_record: int) -> str:
     return hashlib.sha256(f"{content_hash}:{source_record}".encode()).hexdigest()[:20]
 
 
-def _ledger_row(item, content_hash, outcome, original, accepted, quarantined, stamp) -> dict:
+def _ledger_row(item, content_hash, original, counts, stamp, progress=None) -> dict:
+    """One file's ledger entry; `progress` marks an archive chunk with records still to come."""
+    outcome = "duplicate" if original else "partial" if progress else "ingested"
     return {
         "content_hash": content_hash,
         "source_file": item.source_file,
@@ -163,8 +200,10 @@ def _ledger_row(item, content_hash, outcome, original, accepted, quarantined, st
         "mtime_ns": item.mtime_ns,
         "outcome": outcome,
         "duplicate_of": original,
-        "accepted": accepted[item.source_file],
-        "quarantined": quarantined[item.source_file],
+        "accepted": counts[0][item.source_file],
+        "quarantined": counts[1][item.source_file],
+        "records_done": progress[0] if progress else None,
+        "resume_offset": progress[1] if progress else None,
         **stamp,
     }
 
@@ -175,7 +214,8 @@ def _reject(doc: Document, reason: str, detail: str) -> Rejection:
     )
 
 
-def _hash_file(item: InputFile) -> str:
+def hash_file(item: InputFile) -> str:
+    """SHA-256 of a file, read in chunks (archives and large files)."""
     digest = hashlib.sha256()
     with open(item.path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):

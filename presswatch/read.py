@@ -46,7 +46,7 @@ def read_input(source_file: str, data: bytes, content_hash: str) -> list[Documen
             reject(
                 "unsupported_format",
                 f"no reader for {source_file!r}: supported are "
-                ".txt .html .htm .json .jsonl .ndjson, optionally .gz",
+                ".txt .html .htm .json .jsonl .ndjson, optionally .gz, and .warc, .warc.gz",
             )
         ]
     if gzipped:

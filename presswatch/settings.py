@@ -7,6 +7,19 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 ENV_PREFIX = "PRESSWATCH_"
+# Quiet third-party defaults for our commands, set before those libraries are imported.
+QUIET_ENV = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "GX_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+}
+
+
+def set_quiet_defaults() -> None:
+    """Apply QUIET_ENV where the user has not set the variable."""
+    for key, value in QUIET_ENV.items():
+        os.environ.setdefault(key, value)
 
 
 @dataclass(frozen=True)

@@ -116,3 +116,58 @@ def test_menu_lines_before_the_story_go_to_the_head(language: str | None) -> Non
     dump = clean_text_dump(text, language=language)
     assert dump.head == ["• Home", "• World", "• Sports"]
     assert dump.body.startswith("The committee met")
+
+
+SECOND = PROSE.replace("Tuesday", "Friday").replace("schools", "libraries")
+
+
+def dump_with_header(*header: str) -> str:
+    """A dump whose story is preceded by the given header lines (menu first)."""
+    return "\n\n".join(["  • Home", "  • World", *header, PROSE, SECOND])
+
+
+HEADLINE = "City budget to fund schools and parks"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        [HEADLINE, "By Jane Doe"],
+        [HEADLINE, "Budget Schools Parks Roads"],
+        ["News > City > Budget", HEADLINE],
+        [HEADLINE, "September 5, 2023 10:00"],
+        [HEADLINE, "a view of the committee room© Agency"],
+    ],
+)
+def test_title_is_the_headline_not_a_byline_tag_list_breadcrumb_date_or_caption(
+    header: list[str],
+) -> None:
+    assert clean_text_dump(dump_with_header(*header), language="en").title == HEADLINE
+
+
+def test_title_is_returned_even_when_no_line_echoes_the_story() -> None:
+    dump = clean_text_dump(dump_with_header("Weather warning for the coast tonight"), "en")
+    assert dump.title == "Weather warning for the coast tonight"
+
+
+def test_question_headline_opening_the_story_span_is_the_title_not_body() -> None:
+    text = "\n\n".join(
+        ["  • Home", "  • Opinion", "Will the city budget fund schools?", PROSE, SECOND]
+    )
+    dump = clean_text_dump(text, language="en")
+    assert dump.title == "Will the city budget fund schools?"
+    assert dump.body.startswith("The committee met")
+
+
+def test_bracketed_prose_is_story_text_but_bracketed_placeholders_are_not() -> None:
+    recipe = "Asparagus and Eggs [1 cup asparagus, 2 soft-boiled eggs, ½ cup sweet potato]"
+    text = "\n\n".join([PROSE, recipe, "[logo-image]", SECOND])
+    body = clean_text_dump(text, language="en").body
+    assert recipe in body
+    assert "[logo-image]" not in body
+
+
+def test_long_run_of_capitalised_menu_links_is_not_story_text() -> None:
+    menu = "Latest News Applications Cloud Data Center Internet Of Things Managed Services Security"
+    text = "\n\n".join([menu, PROSE, SECOND])
+    assert menu not in clean_text_dump(text, language="en").body

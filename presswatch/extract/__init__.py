@@ -39,6 +39,7 @@ def extract_article(doc: Document) -> dict:
 
         found = extract_record(doc.record)
     article = {name: found.get(name) for name in FIELDS}
+    _apply_hints(article, doc.hints)
     article["body"] = article["body"] or ""
     article["authors"] = article["authors"] or []
     article["title"] = (article["title"] or "").strip() or None
@@ -46,3 +47,17 @@ def extract_article(doc: Document) -> dict:
     article["language"] = article["language"] or metadata.detect_language(article["body"])
     article["word_count"] = metadata.count_words(article["body"])
     return article
+
+
+def _apply_hints(article: dict, hints: dict) -> None:
+    """What the scraper said beside the file wins over what the page says of itself."""
+    if hints.get("url"):
+        article["url"] = str(hints["url"])
+        article["outlet_domain"] = metadata.domain_of(article["url"]) or article["outlet_domain"]
+    elif hints.get("outlet_domain"):
+        article["outlet_domain"] = hints["outlet_domain"]
+    if hints.get("outlet"):
+        article["outlet"] = str(hints["outlet"])
+    published = metadata.parse_timestamp(hints.get("published_at"))
+    if published:
+        article["published_at"], article["date_source"] = published, "sidecar"

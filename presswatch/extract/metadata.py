@@ -79,6 +79,14 @@ def find_date_in_lines(lines: list[str]) -> tuple[datetime | None, str | None]:
     return (best[1], "text:header") if best else (None, None)
 
 
+def is_labelled_date(line: str) -> bool:
+    """True for a short header line with a publication or update label and a date."""
+    labelled = p.PUBLISHED_LABEL.search(line) or p.UPDATED_LABEL.search(line)
+    return (
+        bool(labelled) and len(line) <= p.DATE_LINE_MAX_CHARS and _parse_date_text(line) is not None
+    )
+
+
 def _parse_date_text(text: str) -> datetime | None:
     for pattern in p.DATE_PATTERNS:
         match = pattern.search(text)

@@ -10,6 +10,9 @@ from presswatch.extract.textdump import clean_text_dump
 
 logger = logging.getLogger(__name__)
 
+HEADER_ABOVE_TITLE = 2  # a date just above the headline ("Published 1 day ago", kicker lines)
+HEADER_TAIL_LINES = 8  # without a headline in the head, the lines right above the story
+COPYRIGHT = re.compile(r"©|\(c\)|copyright", re.I)  # the site's year, not the article's date
 OUTLET_SUFFIX = re.compile(r"^\s*(?:[-–—|:•·]\s*)+(?P<name>[^-–—|:•·]{2,40}?)\s*$")
 
 
@@ -17,7 +20,7 @@ def extract_text(text: str) -> dict:
     """Article fields of one text dump; the body is "" when no story is found."""
     dump = clean_text_dump(text)
     wire, dateline = metadata.find_wire_and_dateline(dump.body)
-    published, date_source = metadata.find_date_in_lines(dump.head)
+    published, date_source = metadata.find_date_in_lines(_story_header(dump.head, dump.title))
     return {
         "title": dump.title,
         "outlet": find_outlet(dump.head, dump.title),
@@ -28,6 +31,23 @@ def extract_text(text: str) -> dict:
         "dateline": dateline,
         "body": dump.body,
     }
+
+
+def _story_header(head: list[str], title: str | None) -> list[str]:
+    """Header lines that can date the article: those around the headline, or labelled ones.
+
+    A date printed far above the headline sits in the site chrome (today's date next to the
+    menu); a copyright line carries the site's year. Neither dates the article.
+    """
+    at = max((i for i, line in enumerate(head) if title and line == title), default=None)
+    near = set(range(len(head) - HEADER_TAIL_LINES, len(head)))
+    if at is not None:
+        near |= set(range(at - HEADER_ABOVE_TITLE, len(head)))
+    return [
+        line
+        for i, line in enumerate(head)
+        if (i in near or metadata.is_labelled_date(line)) and not COPYRIGHT.search(line)
+    ]
 
 
 def _last_paragraphs(body: str, count: int = 3) -> list[str]:

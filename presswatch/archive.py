@@ -1,0 +1,101 @@
+"""Read web archives (WARC): a stream of HTML responses, in resumable chunks of documents.
+
+A multi-GB archive never sits in memory: each call reads records from a byte offset until it has
+`max_documents` documents, and says where the next chunk starts. The ledger stores that position
+with each committed chunk, so an interrupted archive resumes where its last chunk committed.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from presswatch.decode import DecodeError, decode_bytes
+from presswatch.model import Document, InputFile, Rejection
+
+logger = logging.getLogger(__name__)
+
+ARCHIVE_SUFFIXES = (".warc", ".warc.gz")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def is_archive(name: str) -> bool:
+    return name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+@dataclass
+class ArchiveChunk:
+    documents: list[Document] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    next_record: int = 0  # index of the first record not read yet
+    next_offset: int = 0  # its byte offset in the file
+    done: bool = True  # no records left
+    skipped: int = 0  # records that are not HTML responses (requests, metadata, images, ...)
+
+
+def read_archive_chunk(
+    item: InputFile, content_hash: str, start_record: int, start_offset: int, max_documents: int
+) -> ArchiveChunk:
+    """Documents from record `start_record` (at byte `start_offset`) on; max_documents at most."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    chunk = ArchiveChunk(next_record=start_record, next_offset=start_offset)
+    index = start_record
+    with open(item.path, "rb") as handle:
+        handle.seek(start_offset)
+        records = ArchiveIterator(handle)
+        try:
+            for index, record in enumerate(records, start_record):
+                if len(chunk.documents) >= max_documents:
+                    chunk.next_record, chunk.next_offset = index, records.get_record_offset()
+                    chunk.done = False
+                    return chunk
+                _read_record(record, item.source_file, index, content_hash, chunk)
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+            # A damaged record ends the archive: what came before it is kept.
+            chunk.rejections.append(
+                Rejection(item.source_file, index, "warc", content_hash, ["corrupt_archive"],
+                          f"cannot read the archive past record {index}: {exc}")
+            )  # fmt: skip
+    return chunk
+
+
+def _read_record(record, source_file: str, index: int, content_hash: str, chunk: ArchiveChunk):
+    headers = record.http_headers
+    content_type = headers.get_header("Content-Type", "") if headers else ""
+    status = headers.get_statuscode() if headers else ""
+    if record.rec_type != "response" or not content_type.lower().startswith(HTML_TYPES):
+        chunk.skipped += 1
+        return
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    if not status.startswith("2"):
+        chunk.skipped += 1  # redirects and errors carry no article
+        return
+    data = record.content_stream().read()
+    if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than its Content-Length
+        chunk.rejections.append(
+            Rejection(source_file, index, "html", content_hash, ["corrupt_archive"],
+                      f"record {index} ({url}) is truncated")
+        )  # fmt: skip
+        return
+    try:
+        text = _decode(data, content_type)
+    except DecodeError as exc:
+        chunk.rejections.append(
+            Rejection(source_file, index, "html", content_hash, [exc.reason], f"{url}: {exc}")
+        )
+        return
+    hints = {"url": url} if url else {}
+    chunk.documents.append(Document(source_file, index, "html", content_hash, text, hints=hints))
+
+
+def _decode(data: bytes, content_type: str) -> str:
+    """The charset the server sent wins; else the page's own rules (BOM, UTF-8, meta charset)."""
+    charset = content_type.lower().partition("charset=")[2].split(";")[0].strip(" \"'")
+    if charset:
+        try:
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            logger.debug("server charset %r does not fit; detecting", charset)
+    return decode_bytes(data)[0]
