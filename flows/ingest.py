@@ -11,8 +11,10 @@ from prefect.cache_policies import NO_CACHE
 
 from presswatch import discover, pipeline
 from presswatch.archive import is_archive
+from presswatch.clean_source import clean_sources
 from presswatch.lake import Lake, new_batch_id, utc_now
 from presswatch.ledger import Ledger
+from presswatch.model import InputFile
 from presswatch.settings import Settings
 from presswatch.validate import validate_articles
 from warehouse.publish import publish
@@ -26,6 +28,7 @@ hash_file = task(pipeline.hash_file, name="hash", cache_policy=NO_CACHE)
 load_archive = task(pipeline.load_archive, name="load-archive", cache_policy=NO_CACHE)
 extract_documents = task(pipeline.extract_documents, name="extract", cache_policy=NO_CACHE)
 validate = task(validate_articles, name="validate", cache_policy=NO_CACHE)
+find_entities = task(pipeline.find_entities, name="entities", cache_policy=NO_CACHE)
 commit = task(pipeline.commit, name="commit", cache_policy=NO_CACHE)
 publish_views = task(publish, name="publish", cache_policy=NO_CACHE)
 
@@ -34,46 +37,72 @@ publish_views = task(publish, name="publish", cache_policy=NO_CACHE)
 def ingest(drop: str, data: str | None = None) -> dict:
     """Ingest every ready file of `drop` not yet in the ledger; returns the run's counts."""
     settings = Settings.from_env(data=data)
-    drop_path = Path(drop)
-    if not drop_path.is_dir():
-        raise FileNotFoundError(f"drop folder {drop!r} does not exist or is not a folder")
+    drop_path = existing_folder(drop)
     with Lake(settings.data).locked() as lake:
         ledger = Ledger.load(lake)
-        found = find_ready(drop_path, ledger, settings.min_file_age, (lake.data,))
+        excluded = excluded_folders(drop_path, settings, lake)
+        found = find_ready(drop_path, ledger, settings.min_file_age, excluded)
         summary = pipeline.BatchSummary(
             files=found.unchanged, unchanged=found.unchanged, waiting=found.waiting
         )
-        archives = [f for f in found.ready if is_archive(f.source_file)]
-        pages = [f for f in found.ready if not is_archive(f.source_file)]
-        size = settings.batch_size
-        batches = [pages[i : i + size] for i in range(0, len(pages), size)]
         logger.info("%d new or changed files in %s", len(found.ready), drop)
-        for number, files in enumerate(batches, 1):
-            started = time.monotonic()
-            loaded = load_files(files, ledger, settings.max_file_bytes)
-            result = ingest_batch(lake, ledger, loaded, started)
-            logger.info("batch %d/%d: %s", number, len(batches), result.describe())
-            summary.add(result)
-        for item in archives:
-            content_hash = hash_file(item)
-            while True:  # one committed batch per chunk of the archive's records
-                started = time.monotonic()
-                loaded = load_archive(item, content_hash, ledger, size)
-                result = ingest_batch(lake, ledger, loaded, started)
-                logger.info("%s: %s", item.source_file, result.describe())
-                summary.add(result)
-                if loaded.finished:
-                    break
+        summary.add(ingest_files(lake, ledger, found.ready, drop_path, settings))
         publish_views(lake.data)
     return summary.as_dict()
 
 
-def ingest_batch(lake: Lake, ledger: Ledger, loaded: pipeline.Loaded, started: float):
-    """What was read -> extract -> validate -> write, committed as one batch."""
+def ingest_files(
+    lake: Lake, ledger: Ledger, ready: list[InputFile], drop: Path, settings: Settings
+) -> pipeline.BatchSummary:
+    """Pages in batches of batch_size, archives in chunks; each batch committed on its own."""
+    summary = pipeline.BatchSummary()
+    pages = [f for f in ready if not is_archive(f.source_file)]
+    size = settings.batch_size
+    batches = [pages[i : i + size] for i in range(0, len(pages), size)]
+    for number, files in enumerate(batches, 1):
+        started = time.monotonic()
+        loaded = load_files(files, ledger, settings.max_file_bytes)
+        result = ingest_batch(lake, ledger, loaded, drop, settings, started)
+        if len(batches) > 1:
+            logger.info("batch %d/%d: %s", number, len(batches), result.describe())
+        summary.add(result)
+    for item in (f for f in ready if is_archive(f.source_file)):
+        content_hash = hash_file(item)
+        while True:  # one committed batch per chunk of the archive's records
+            started = time.monotonic()
+            loaded = load_archive(item, content_hash, ledger, size)
+            result = ingest_batch(lake, ledger, loaded, drop, settings, started)
+            logger.info("%s: %s", item.source_file, result.describe())
+            summary.add(result)
+            if loaded.finished:
+                break
+    return summary
+
+
+def ingest_batch(
+    lake: Lake, ledger: Ledger, loaded: pipeline.Loaded, drop: Path, settings: Settings,
+    started: float,
+) -> pipeline.BatchSummary:  # fmt: skip
+    """What was read -> extract -> validate -> enrich -> write, committed as one batch."""
     now = utc_now()
     rows, unextracted = extract_documents(loaded.documents)
     accepted, invalid = validate(rows, now)
+    entities = find_entities(accepted, settings.ner_processes)
     rejected = loaded.rejections + unextracted + invalid
-    result = commit(lake, ledger, loaded, accepted, rejected, new_batch_id(now), now)
+    result = commit(lake, ledger, loaded, accepted, rejected, entities, new_batch_id(now), now)
+    clean_sources(settings.clean_source, drop, drop / settings.processed_dir,
+                  drop / settings.rejected_dir, loaded, accepted, rejected)  # fmt: skip
     result.seconds = time.monotonic() - started
     return result
+
+
+def existing_folder(drop: str) -> Path:
+    path = Path(drop)
+    if not path.is_dir():
+        raise FileNotFoundError(f"drop folder {drop!r} does not exist or is not a folder")
+    return path
+
+
+def excluded_folders(drop: Path, settings: Settings, lake: Lake) -> tuple[Path, ...]:
+    """Folders under the drop folder that hold no inputs: the data and the moved files."""
+    return (lake.data, drop / settings.processed_dir, drop / settings.rejected_dir)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import time
 from pathlib import Path
 
 from presswatch.settings import set_quiet_defaults
@@ -36,23 +35,18 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 def run_watch(args: argparse.Namespace) -> int:
-    """Scan every `interval` seconds; run the ingest flow only when something new is ready."""
-    from flows.ingest import ingest
-    from presswatch.discover import scan
-    from presswatch.lake import Lake
-    from presswatch.ledger import Ledger
-    from presswatch.settings import Settings
+    from flows.watch import watch
 
-    data = _data(args)
-    lake = Lake(Settings.from_env(data=data).data)
-    logger.info("watching %s (every %.0f s); Ctrl-C stops", args.drop, args.interval)
-    ledger = Ledger()
-    while True:
-        if any(not ledger.is_unchanged(f) for f in scan(args.drop, (lake.data,))):
-            print(format_summary(ingest(str(args.drop), data)), flush=True)
-            with lake.locked():
-                ledger = Ledger.load(lake)
-        time.sleep(args.interval)
+    print(format_summary(watch(str(args.drop), _data(args))))
+    return 0
+
+
+def run_compact(args: argparse.Namespace) -> int:
+    from flows.maintenance import compaction
+
+    result = compaction(_data(args))
+    print(f"compacted {result['merged_files']} files ({result['rows']} rows)")
+    return 0
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -106,11 +100,16 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--data", type=Path, help=data_help)
     ingest.set_defaults(run=run_ingest)
 
-    watch = commands.add_parser("watch", help="keep ingesting as files arrive, until stopped")
+    watch = commands.add_parser(
+        "watch", help="keep ingesting as files arrive, until Ctrl-C or SIGTERM (one flow run)"
+    )
     watch.add_argument("drop", type=Path, help="the drop folder")
     watch.add_argument("--data", type=Path, help=data_help)
-    watch.add_argument("--interval", type=float, default=5.0, help="seconds between scans")
     watch.set_defaults(run=run_watch)
+
+    compact = commands.add_parser("compact", help="merge the lake's small batch files")
+    compact.add_argument("--data", type=Path, help=data_help)
+    compact.set_defaults(run=run_compact)
 
     report = commands.add_parser("report", help="print the coverage views")
     report.add_argument("--data", type=Path, help=data_help)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import math
 import re
 import shutil
 import tempfile
@@ -173,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpus", type=Path, nargs="?", default=Path("eval/corpus"))
     parser.add_argument("--anchors", action="store_true", help="also score public extractors")
     parser.add_argument("--json", type=Path, help="also write presswatch's figures to this file")
+    parser.add_argument("--pin", type=Path, help="write these figures as the floors of the gate")
     args = parser.parse_args(argv)
     set_quiet_defaults()
     started = time.monotonic()
@@ -186,7 +188,28 @@ def main(argv: list[str] | None = None) -> int:
     print(f"({time.monotonic() - started:.0f} s)")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    if args.pin:
+        args.pin.write_text(json.dumps(floors_of(figures), indent=2) + "\n")
+        print(f"pinned the floors in {args.pin}")
     return 0
+
+
+def floors_of(figures: dict[str, float]) -> dict[str, float]:
+    """Quality floors: each figure rounded down to 2 decimals (speed is benchmarked, not gated)."""
+    return {
+        name: math.floor(value * 100) / 100
+        for name, value in figures.items()
+        if not name.startswith("pages/second")
+    }
+
+
+def below_floors(figures: dict[str, float], floors: dict[str, float]) -> dict[str, tuple]:
+    """{measure: (figure, floor)} for every figure under its floor (or missing)."""
+    return {
+        name: (figures.get(name), floor)
+        for name, floor in floors.items()
+        if figures.get(name) is None or figures[name] < floor
+    }
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ import pyarrow.parquet as pq
 
 logger = logging.getLogger(__name__)
 
-TABLES = ("articles", "quarantine", "entities", "ledger")
+TABLES = ("articles", "quarantine", "entities", "ledger", "compactions")
+DATA_TABLES = ("articles", "quarantine", "entities")  # rows visible only for committed batches
 EMPTY_FILE = "00000000-empty.parquet"  # keeps every glob non-empty and pins column types
 LOCK_FILE = ".presswatch.lock"
 TMP_SUFFIX = ".tmp"
@@ -100,37 +101,53 @@ class Lake:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def committed_batches(self) -> set[str]:
-        return {p.stem for p in self.table_dir("ledger").glob("*.parquet") if p.name != EMPTY_FILE}
+        """Batches whose rows are visible: ledger and compaction batches, less retired ones."""
+        ledger = set(self.read_table("ledger", ["batch_id"])["batch_id"].to_pylist())
+        compactions = self.read_table("compactions").to_pylist()
+        retired = {batch for row in compactions for batch in row["replaces"]}
+        return (ledger | {row["batch_id"] for row in compactions}) - retired
 
     def recover(self) -> None:
-        """Remove what an interrupted batch left: temporary files, table files never committed."""
+        """Remove what an interrupted batch or compaction left: temporary files, and data files
+        of batches never committed or already merged into a compaction."""
         committed = self.committed_batches()
         for table in TABLES:
             for path in self.table_dir(table).iterdir():
-                uncommitted = (
-                    path.suffix == ".parquet"
-                    and path.name != EMPTY_FILE
-                    and (table != "ledger" and path.stem not in committed)
+                stale = (
+                    table in DATA_TABLES and path.name != EMPTY_FILE and path.stem not in committed
                 )
-                if path.name.endswith(TMP_SUFFIX) or uncommitted:
-                    logger.warning("removing %s left by an interrupted batch", path)
+                if path.name.endswith(TMP_SUFFIX) or (path.suffix == ".parquet" and stale):
+                    logger.warning("removing %s, left by an interrupted batch", path.name)
                     path.unlink(missing_ok=True)
 
     def commit_batch(self, batch_id: str, rows: dict[str, list[dict]]) -> None:
         """Write the batch's table files, then its ledger file, which commits it."""
         schemas = table_schemas()
-        for table in ("articles", "quarantine", "entities"):
+        for table in DATA_TABLES:
             if rows.get(table):
                 table_rows = pa.Table.from_pylist(rows[table], schema=schemas[table])
                 self._write_atomic(self.table_dir(table) / f"{batch_id}.parquet", table_rows)
         ledger = pa.Table.from_pylist(rows["ledger"], schema=schemas["ledger"])
         self._write_atomic(self.table_dir("ledger") / f"{batch_id}.parquet", ledger)
 
-    def read_table(self, table: str) -> pa.Table:
-        """All committed rows of a table (call under the lock: no batch is half-written)."""
+    def files(self, table: str) -> list[Path]:
+        return sorted(self.table_dir(table).glob("*.parquet"))
+
+    def read_table(
+        self, table: str, columns: list[str] | None = None, paths: list[Path] | None = None
+    ) -> pa.Table:
+        """Rows of a table's files (all, or `paths`) in today's schema; new columns are NULL."""
         schema = table_schemas()[table]
-        paths = sorted(self.table_dir(table).glob("*.parquet"))
-        return pa.concat_tables([pq.read_table(p, schema=schema) for p in paths])
+        if columns:
+            schema = pa.schema([schema.field(name) for name in columns])
+        paths = self.files(table) if paths is None else paths
+        tables = [_conform(pq.read_table(p), schema) for p in paths]
+        return pa.concat_tables(tables) if tables else schema.empty_table()
+
+    def write_file(self, table: str, name: str, rows: pa.Table) -> Path:
+        path = self.table_dir(table) / f"{name}.parquet"
+        self._write_atomic(path, rows.cast(table_schemas()[table]))
+        return path
 
     @staticmethod
     def _write_atomic(path: Path, table: pa.Table) -> None:
@@ -141,6 +158,15 @@ class Lake:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
         _fsync_dir(path.parent)
+
+
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    names = table.column_names
+    columns = [
+        table[f.name].cast(f.type) if f.name in names else pa.nulls(len(table), f.type)
+        for f in schema
+    ]
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -23,12 +23,20 @@ class Ledger:
     by_path: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # size, mtime, hash
     by_hash: dict[str, str] = field(default_factory=dict)  # hash -> first source_file
     progress: dict[str, tuple[int, int]] = field(default_factory=dict)  # archive hash -> resume at
+    files_read: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, lake: Lake) -> Ledger:
         ledger = cls()
-        ledger.add(lake.read_table("ledger").to_pylist())
+        ledger.refresh(lake)
         return ledger
+
+    def refresh(self, lake: Lake) -> None:
+        """Add the ledger files written since the last look (by this or another process)."""
+        new = [path for path in lake.files("ledger") if path.name not in self.files_read]
+        if new:
+            self.add(lake.read_table("ledger", paths=new).to_pylist())
+            self.files_read.update(path.name for path in new)
 
     def add(self, rows: list[dict]) -> None:
         for row in rows:

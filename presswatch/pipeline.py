@@ -153,6 +153,7 @@ def commit(
     loaded: Loaded,
     accepted: list[dict],
     rejections: list[Rejection],
+    entities: list[dict],
     batch_id: str,
     now: datetime,
 ) -> BatchSummary:
@@ -160,6 +161,7 @@ def commit(
     stamp = {"batch_id": batch_id, "ingested_at": now}
     articles = [{**row, **stamp, "published_date": _day(row["published_at"])} for row in accepted]
     quarantine = [{**vars(r), **stamp} for r in rejections]
+    entity_rows = [{**row, "batch_id": batch_id} for row in entities]
     accepted_by_file = Counter(row["source_file"] for row in accepted)
     quarantined_by_file = Counter(r.source_file for r in rejections)
     counts = (accepted_by_file, quarantined_by_file)
@@ -172,7 +174,13 @@ def commit(
     ]
     if ledger_rows:
         lake.commit_batch(
-            batch_id, {"articles": articles, "quarantine": quarantine, "ledger": ledger_rows}
+            batch_id,
+            {
+                "articles": articles,
+                "quarantine": quarantine,
+                "entities": entity_rows,
+                "ledger": ledger_rows,
+            },
         )
         ledger.add(ledger_rows)
     return BatchSummary(
@@ -183,6 +191,15 @@ def commit(
         unchanged=loaded.unchanged,
         reasons=Counter(reason for r in rejections for reason in r.reasons),
     )
+
+
+def find_entities(accepted: list[dict], processes: int = 0) -> list[dict]:
+    """Enrich: the entities each accepted article names (see presswatch.entities)."""
+    if not accepted:
+        return []
+    from presswatch.entities import extract_entities
+
+    return extract_entities(accepted, n_process=processes or None)
 
 
 def article_id(content_hash: str, source_record: int) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 ENV_PREFIX = "PRESSWATCH_"
+CLEAN_SOURCE = ("keep", "move", "delete")
 # Quiet third-party defaults for our commands, set before those libraries are imported.
 QUIET_ENV = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -32,6 +33,28 @@ class Settings:
     """Seconds a file's size and mtime must hold still before a scan counts it as ready."""
     max_file_bytes: int = 50_000_000
     """Larger non-archive files are quarantined instead of being read into memory."""
+    ner_processes: int = 0
+    """Processes for named-entity recognition; 0 means every core for batches of 50 articles or
+    more and one below (starting workers costs more than small batches gain)."""
+    max_files_per_trigger: int = 500
+    """watch: the most files one micro-batch takes (Spark's maxFilesPerTrigger)."""
+    trigger_interval: float = 0.5
+    """watch: seconds to gather more arrivals after the first one before a micro-batch starts."""
+    rescan_interval: float = 30.0
+    """watch: seconds between full rescans of the drop folder, the safety net for lost events."""
+    clean_source: str = "keep"
+    """What becomes of an ingested file: keep (leave it), move (to processed/ or rejected/ with a
+    .reason file) or delete. The ledger, not the file's place, records what was done."""
+    processed_dir: str = "processed"
+    """clean_source=move: where ingested files go; relative paths are inside the drop folder."""
+    rejected_dir: str = "rejected"
+    """clean_source=move: where files that gave no article go, each beside NAME.reason."""
+
+    def __post_init__(self) -> None:
+        if self.clean_source not in CLEAN_SOURCE:
+            raise ValueError(
+                f"clean_source={self.clean_source!r}: choose one of {', '.join(CLEAN_SOURCE)}"
+            )
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

@@ -171,3 +171,30 @@ def test_long_run_of_capitalised_menu_links_is_not_story_text() -> None:
     menu = "Latest News Applications Cloud Data Center Internet Of Things Managed Services Security"
     text = "\n\n".join([menu, PROSE, SECOND])
     assert menu not in clean_text_dump(text, language="en").body
+
+
+VIDEO = "Committee members discuss how the city would spend more on schools, roads and parks video"
+DEK = (
+    "The council agreed on Tuesday that the city would spend more on schools, roads and parks "
+    "over three years"
+)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        [HEADLINE, DEK],  # the longer standfirst under the headline echoes the story more
+        [HEADLINE, "By Jane Doe", VIDEO],
+    ],
+)
+def test_title_is_the_headline_not_the_dek_or_a_video_title_under_the_byline(
+    header: list[str],
+) -> None:
+    assert clean_text_dump(dump_with_header(*header), language="en").title == HEADLINE
+
+
+def test_title_at_points_at_the_headline_copy_nearest_the_story() -> None:
+    text = "\n\n".join([HEADLINE, "  • Home", "  • World", HEADLINE, "By Jane Doe", PROSE, SECOND])
+    dump = clean_text_dump(text, language="en")
+    assert dump.title == HEADLINE
+    assert dump.lines[dump.title_at : dump.title_at + 2] == [HEADLINE, "By Jane Doe"]

@@ -42,7 +42,12 @@ def detect_language(text: str) -> str | None:
 
 
 def parse_timestamp(value: object) -> datetime | None:
-    """A timestamp from a metadata value (ISO string, epoch, datetime); naive means UTC."""
+    """A timestamp from a metadata value (ISO string, epoch, datetime); naive means UTC.
+
+    The publisher's UTC offset is kept: `published_date` is the day in the publisher's own
+    time zone (an evening story in New York belongs to that New York day); Parquet stores the
+    instant in UTC.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, int | float):
@@ -61,7 +66,7 @@ def parse_timestamp(value: object) -> datetime | None:
                 parsed = date_parser.parse(text)
             except (ValueError, OverflowError):
                 return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
 def find_date_in_lines(lines: list[str]) -> tuple[datetime | None, str | None]:

@@ -54,7 +54,11 @@ REPORTING_BY = re.compile(
 )
 # A byline line before the story: "By Jane Doe and John Roe", "By Jane Doe, Reuters".
 BYLINE = re.compile(r"^\s*By\s+(?P<names>[^\n]{3,120})$", re.I)
-NAME_SEPARATORS = re.compile(r"\s*(?:,|;|&|\band\b|\be\b|\by\b|\bund\b|\bet\b)\s*")
+# "and" between names in the languages of the corpus and its neighbours (lowercase only: "Dan"
+# is a name, "dan" is Indonesian "and").
+NAME_SEPARATORS = re.compile(
+    r"\s*(?:,|;|&|\band\b|\be\b|\by\b|\bund\b|\bet\b|\bdan\b|\bog\b|\boch\b)\s*"
+)
 # A person's name: 2 to 4 capitalised words (initials and particles allowed).
 PERSON_NAME = re.compile(
     r"^(?:[A-ZÀ-Þ][\w'’.-]*|de|da|do|dos|van|von|der|del|la|le|bin|al)"
@@ -64,6 +68,81 @@ NOT_NAMES = re.compile(
     r"\b(?:staff|editors?|reporters?|newsroom|agency|team|writers?|bureau|desk|correspondent)\b",
     re.I,
 )
+
+# Bylines in text dumps (see textdump_byline.py).
+# The word that opens a byline, in the usual languages: "By", "Written by", "Por" (pt/es),
+# "Publicado por", "Von" (de), "Par" (fr), "Di" (it), "Door" (nl), "Av" (sv/no), "Af" (da),
+# "Oleh" (id/ms), "Przez" (pl), and author labels ("Author:", "Autor:", "Texto:"). Not
+# "Published by": that names the publisher.
+BYLINE_KEYWORD = re.compile(
+    r"^(?:(?:written|reported|words|text|story|posted|escrito|publicado|texto)\s+"
+    r"(?:by|por)|by|por|von|par|di|door|av|af|oleh|przez|authors?|autor(?:a|es)?|auteur|texto"
+    r"|reportagem)\b\s*:?(?:\s+|$)",
+    re.I,
+)
+# Lowercase particles inside names ("Fulano de Tal", "Ludwig van Beethoven", "Ali bin Omar").
+NAME_PARTICLES = frozenset({
+    "de", "da", "do", "dos", "das", "di", "du", "del", "della", "van", "von", "der", "den", "la",
+    "le", "bin", "binti", "al", "el", "ten", "ter"
+})  # fmt: skip
+# What a byline says after the name: a role ("Staff Writer", "news reporter", "Senior
+# Contributor"). Qualifiers only count in front of a role word or at the end of a name.
+ROLE_WORDS = frozenset({
+    "reporter", "writer", "columnist", "correspondent", "contributor", "journalist", "editor",
+    "critic", "blogger", "producer", "analyst", "repórter", "jornalista", "colunista", "redator",
+    "redatora", "periodista", "redactor", "redactora", "corresponsal", "redakteur", "redakteurin",
+    "korrespondent", "korrespondentin", "journaliste", "rédacteur", "rédactrice", "giornalista",
+    "wartawan", "penulis"
+})  # fmt: skip
+ROLE_QUALIFIERS = frozenset({
+    "senior", "staff", "chief", "contributing", "special", "freelance", "guest", "deputy",
+    "associate", "managing", "executive", "political", "business", "news", "sports", "foreign",
+    "national"
+})  # fmt: skip
+# Words that make a byline an organisation, desk or brand rather than a person.
+ORG_WORDS = frozenset({
+    "staff", "newsroom", "agency", "team", "bureau", "desk", "news", "media", "press",
+    "editorial", "editors", "reporters", "writers", "correspondents", "online", "daily", "times",
+    "post", "magazine", "network", "group", "channel", "tv", "radio", "wire", "service", "sport",
+    "sports", "admin", "administrator", "foundation", "institute", "university", "association",
+    "redação", "redacción", "redaktion", "rédaction", "redazione"
+})  # fmt: skip
+# Words that end the names in a byline: connectors before a date, place or outlet ("Jane Doe
+# on Monday", "Jane Doe in Paris", "Jane Doe for Reuters") and function words that no name has
+# ("By The Numbers" is a headline). Compared lowercased.
+NAME_STOP_WORDS = frozenset({
+    "on", "at", "in", "for", "from", "with", "of", "the", "a", "an", "and", "or", "to", "is",
+    "em", "el", "le", "am", "il", "op", "pada", "às", "que", "los", "las", "um", "uma", "die",
+    "das", "und", "les"
+})  # fmt: skip
+# Photo and image credits look like bylines ("Alex Wong | Getty Images") but name no author.
+PHOTO_CREDIT = re.compile(
+    r"\b(?:photo|photos|photograph|image|images|foto|fotos|illustration|credit|getty)\b", re.I
+)
+# Where a byline's names end: a bar, bullet or spaced dash before a role or date, a handle, a
+# bracket, or a date (with the connector before it: "on Monday", "On 11/13/19", "em 05/10").
+BYLINE_END = re.compile(
+    r"\s[|•·/]\s|\||\s[-–—]+\s|[-–—]{2}|@|\("
+    r"|(?:\s(?:on|at|em|el|le|am|il|op|pada|às)\b)?\s*(?:\d|(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?"
+    r"|Fri|Sat(?:ur)?|Sun)(?:day)?\b|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+    r"\s*\d)",
+    re.I,
+)
+# A date or time stamp printed beside a byline: numeric or written dates, clock times, and
+# relative stamps ("1 day ago", "há 2 horas", "vor 3 Stunden", "hace 5 minutos").
+DATE_HINT = re.compile(
+    r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b"
+    r"|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s*\d{1,2}\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\b"
+    r"|\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\b\.?)?"
+    r"|\b\d+\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\s+ago\b"
+    r"|\b(?:há|hace|vor|il y a)\s+\d+\s+\w+",
+    re.I,
+)
+# An author box or bio after the story names the byline's person: "About Jane Doe",
+# "Jane Doe is a reporter ...", "Jane Doe (@jd) writes ...".
+BIO_LEAD = r"^(?:about|sobre|über|à propos de|more from|recent from|mais de)\s+"
+BIO_VERB = r"(?:\s*\([^)]*\))?\s+(?:is|was|writes|covers|has|é|foi|es|est|ist|adalah)\b"
 
 # Date lines in text dumps.
 MONTHS = {

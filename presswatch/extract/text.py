@@ -7,6 +7,7 @@ import re
 
 from presswatch.extract import metadata
 from presswatch.extract.textdump import clean_text_dump
+from presswatch.extract.textdump_byline import find_dump_authors
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ def extract_text(text: str) -> dict:
         "outlet": find_outlet(dump.head, dump.title),
         "published_at": published,
         "date_source": date_source,
-        "authors": metadata.find_authors(dump.head + _last_paragraphs(dump.body) + dump.tail),
+        "authors": find_dump_authors(dump),
         "wire": wire,
         "dateline": dateline,
         "body": dump.body,
@@ -48,11 +49,6 @@ def _story_header(head: list[str], title: str | None) -> list[str]:
         for i, line in enumerate(head)
         if (i in near or metadata.is_labelled_date(line)) and not COPYRIGHT.search(line)
     ]
-
-
-def _last_paragraphs(body: str, count: int = 3) -> list[str]:
-    """Credits ("Reporting by ...") close a story, and cleaners may keep them in the body."""
-    return [line for line in body.split("\n") if line.strip()][-count:]
 
 
 def find_outlet(head: list[str], title: str | None) -> str | None:

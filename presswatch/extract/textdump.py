@@ -3,7 +3,7 @@
 import functools
 import logging
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from presswatch.extract.textdump_lines import (
     BULLET,
@@ -74,6 +74,8 @@ class TextDump:
     body: str  # story paragraphs joined by "\n\n"; "" when no article text is found
     head: list[str]  # the non-blank lines before the body starts, in order
     tail: list[str]  # the non-blank lines after the body ends, in order
+    lines: list[str] = field(default_factory=list)  # all non-blank lines: head, story, tail
+    title_at: int | None = None  # index in `lines` of the headline's first line, if printed
 
 
 def clean_text_dump(text: str, language: str | None = None) -> TextDump:
@@ -89,13 +91,17 @@ def clean_text_dump(text: str, language: str | None = None) -> TextDump:
     if at is not None and at >= start:  # the span opened with the headline: it is not body
         start = at + 1
     story = [b for b in blocks[start : end + 1] if b.keep]
+    nonblank = _nonblank(lines)
+    title_at = _nonblank_index(lines, _nearest_copy(blocks, at, start)) if at is not None else None
     if not story:
-        return TextDump(title=title, body="", head=_nonblank(lines), tail=[])
+        return TextDump(title, "", head=nonblank, tail=[], lines=nonblank, title_at=title_at)
     return TextDump(
         title=title,
         body="\n\n".join(b.text for b in story),
         head=_nonblank(lines[: story[0].first]),
         tail=_nonblank(lines[story[-1].last + 1 :]),
+        lines=nonblank,
+        title_at=title_at,
     )
 
 
@@ -313,6 +319,17 @@ def _join_parts(parts: list[str]) -> str:
 
 def _nonblank(lines: list[str]) -> list[str]:
     return [line.strip() for line in lines if line.strip()]
+
+
+def _nearest_copy(blocks: list[Block], at: int, start: int) -> int:
+    """First line of the headline's copy nearest the story: a site bar may repeat it on top."""
+    copies = [i for i in range(at, min(start, len(blocks))) if blocks[i].text == blocks[at].text]
+    return blocks[copies[-1] if copies else at].first
+
+
+def _nonblank_index(lines: list[str], at: int) -> int:
+    """Index of raw line `at` among the non-blank lines."""
+    return sum(1 for line in lines[:at] if line.strip())
 
 
 @functools.cache

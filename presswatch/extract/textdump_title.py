@@ -4,7 +4,7 @@ import logging
 import re
 
 from presswatch.extract.metadata import find_date_in_lines
-from presswatch.extract.patterns import BYLINE
+from presswatch.extract.patterns import BYLINE, BYLINE_KEYWORD
 from presswatch.extract.textdump_lines import (
     BULLET,
     MARKUP,
@@ -31,6 +31,7 @@ TITLE_DISTANCE_DECAY = 0.05  # nearer the story is likelier, but bylines and cap
 TITLE_EARLY_MARGIN = 0.6  # an earlier line this close to the best score wins: decks follow it
 TITLE_EARLY_ECHO = 0.5  # ... if it echoes the story as headlines do (site names, labels do not)
 TITLE_ECHO_SLACK = 0.1  # ... and about as much as the best line does (a promo echoes less)
+TITLE_AFTER_BYLINE_PENALTY = 1.5  # headline, dek, byline: a line after the byline is a caption
 MASTHEAD_GAP = 10  # the dump's first line, this far above the story, is the site's name
 TITLE_TYPICAL_WORDS = 16  # headlines are short; standfirsts and captions run longer
 TITLE_SHAPE_BONUS = 0.5  # preference for a short line not ending in a full stop over a dek
@@ -68,13 +69,41 @@ def pick_title(
             scored.append((score, i, echo))
     if not scored:
         return _title_from_top_line(blocks), None
+    scored = _demote_after_byline(blocks, scored, start)
     top, at, top_echo = max(scored)
     for score, i, echo in scored:  # in page order: the headline opens the story header
         echoes = echo >= max(TITLE_EARLY_ECHO, top_echo - TITLE_ECHO_SLACK)
-        if i < at and score >= top - TITLE_EARLY_MARGIN and echoes:
+        dek = i == at - 1 and blocks[at].words > blocks[i].words and echo >= TITLE_EARLY_ECHO
+        if i < at and score >= top - TITLE_EARLY_MARGIN and (echoes or dek):
             at = i
             break
     return blocks[at].text, at
+
+
+def _demote_after_byline(
+    blocks: list[Block], scored: list[tuple[float, int, float]], start: int
+) -> list[tuple[float, int, float]]:
+    """Lines under a byline are captions and video titles when a headline came above it."""
+    bylines = [i for i in range(scored[0][1], start) if _is_byline(blocks[i])]
+    if not bylines:
+        return scored
+    above = any(i < bylines[-1] and echo >= TITLE_EARLY_ECHO for _, i, echo in scored)
+    if not above:
+        return scored
+    return [
+        (score - TITLE_AFTER_BYLINE_PENALTY * (i > bylines[-1]), i, echo)
+        for score, i, echo in scored
+    ]
+
+
+def _is_byline(block: Block) -> bool:
+    """A short line opening with a byline keyword and a capital: "By Jane Doe", not "Por que"."""
+    keyword = BYLINE_KEYWORD.match(block.text)
+    return (
+        bool(keyword)
+        and block.words <= META_MAX_WORDS
+        and block.text[keyword.end() :][:1].isupper()
+    )
 
 
 def _is_candidate(block: Block, inside: bool) -> bool:

@@ -1,5 +1,10 @@
--- Batches whose ledger file exists. A batch writes its table files first and its ledger file
--- last, so rows of a batch that crashed half-way are never shown.
+-- Batches whose rows are visible. An ingest batch writes its table files first and its ledger
+-- file last, so a batch that crashed half-way is never shown. A compaction writes merged files
+-- under its own batch id, then one file that both commits it and retires the batches it merged:
+-- every row is shown exactly once, before, during and after.
 create or replace view committed_batches as
-select distinct batch_id
-from read_parquet('{lake}/ledger/*.parquet');
+select batch_id from read_parquet('{lake}/ledger/*.parquet')
+union
+select batch_id from read_parquet('{lake}/compactions/*.parquet')
+except
+select unnest(replaces) from read_parquet('{lake}/compactions/*.parquet');

@@ -1,0 +1,26 @@
+"""The maintenance flow: compact the lake's small batch files while readers keep reading."""
+
+from __future__ import annotations
+
+import logging
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from presswatch.compact import compact
+from presswatch.lake import Lake
+from presswatch.settings import Settings
+
+logger = logging.getLogger("presswatch")
+
+compact_lake = task(compact, name="compact", cache_policy=NO_CACHE)
+
+
+@flow(name="presswatch-compact")
+def compaction(data: str | None = None) -> dict:
+    """Merge the data directory's batch files, one file per table; returns what was merged."""
+    settings = Settings.from_env(data=data)
+    with Lake(settings.data).locked() as lake:
+        result = compact_lake(lake)
+    logger.info("compacted %d files, %d rows", result.merged_files, result.rows)
+    return vars(result)

@@ -1,0 +1,45 @@
+"""After a batch commits: keep, move or delete the dropped files, as the user chose."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from presswatch.model import Rejection
+from presswatch.pipeline import Loaded
+
+logger = logging.getLogger(__name__)
+
+
+def clean_sources(
+    policy: str, drop: Path, processed: Path, rejected: Path, loaded: Loaded,
+    accepted: list[dict], rejections: list[Rejection],
+) -> None:  # fmt: skip
+    """Move or delete the batch's files (never an archive with chunks still to come)."""
+    if policy == "keep":
+        return
+    gave_article = {row["source_file"] for row in accepted}
+    reasons: dict[str, list[Rejection]] = {}
+    for rejection in rejections:
+        reasons.setdefault(rejection.source_file, []).append(rejection)
+    done = [item for item, _ in loaded.files.values() if item.source_file not in loaded.progress]
+    done += [item for item, _, _ in loaded.duplicates.values()]
+    for item in done:
+        try:
+            if policy == "delete":
+                item.path.unlink(missing_ok=True)
+            elif item.source_file in reasons and item.source_file not in gave_article:
+                _move(item.path, rejected / item.source_file, reasons[item.source_file])
+            else:
+                _move(item.path, processed / item.source_file)
+        except OSError as exc:  # the ledger already has the file: a failed move loses nothing
+            logger.warning("could not %s %s: %s", policy, item.source_file, exc)
+
+
+def _move(path: Path, target: Path, reasons: list[Rejection] | None = None) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(path, target)
+    if reasons:
+        lines = [f"{','.join(r.reasons)} (record {r.source_record}): {r.detail}" for r in reasons]
+        target.with_name(target.name + ".reason").write_text("\n".join(lines) + "\n")
