@@ -58,3 +58,25 @@ def query(run_ingest):
             return con.sql(sql).fetchall()
 
     return run
+
+
+@pytest.fixture
+def cli(prefect_server, tmp_path):
+    """Run `python -m presswatch.cli ...` as its own process against the session's Prefect API."""
+    import subprocess
+    import sys
+
+    from prefect.settings import PREFECT_API_URL
+
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PRESSWATCH_MIN_FILE_AGE": "0"}
+
+    def start(*args: str, **env_overrides: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-m", "presswatch.cli", *args],
+            env={**env, **env_overrides},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    return start

@@ -63,7 +63,7 @@ def parse_timestamp(value: object) -> datetime | None:
             from dateutil import parser as date_parser
 
             try:
-                parsed = date_parser.parse(text)
+                parsed = date_parser.parse(text, tzinfos=p.ZONE_ABBREVIATIONS)
             except (ValueError, OverflowError):
                 return None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed

@@ -162,3 +162,13 @@ DATE_PATTERNS = (
 PUBLISHED_LABEL = re.compile(r"\b(?:date|published|posted|publicado|publié|veröffentlicht)\b", re.I)
 UPDATED_LABEL = re.compile(r"\b(?:updated|modified|atualizado|actualizado)\b", re.I)
 DATE_LINE_MAX_CHARS = 80  # a date in a long sentence is the story's, not the page's
+
+# Time-zone abbreviations in date strings -> UTC offset in seconds (dateutil knows only UTC/GMT);
+# ambiguous ones (IST, CST in China) take their most common news use.
+ZONE_ABBREVIATIONS = {
+    "EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600,
+    "MST": -7 * 3600, "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600,
+    "BST": 3600, "CET": 3600, "CEST": 2 * 3600, "EET": 2 * 3600, "EEST": 3 * 3600,
+    "IST": 5 * 3600 + 1800, "JST": 9 * 3600, "KST": 9 * 3600, "AEST": 10 * 3600,
+    "AEDT": 11 * 3600, "BRT": -3 * 3600,
+}  # fmt: skip

@@ -1,0 +1,78 @@
+"""Exactly once through kill -9 and concurrent runs: every input counted once, no orphan seen."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import SEEDS
+
+FILES = 200
+ONCE = (
+    "select count(*) filter (where n <> 1) from ("
+    " select source_file, count(*) as n from ("
+    "  select source_file from articles union all select source_file from quarantine)"
+    " group by source_file)"
+)
+
+
+@pytest.fixture
+def drop(tmp_path) -> Path:
+    """200 crawler records (a seed story with a unique last line each); every 10th has no text."""
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    story = (SEEDS / "004_60cfb84bfab2d6d6.txt").read_text(encoding="utf-8")
+    for i in range(FILES):
+        record = {
+            "url": f"https://www.example.com/world/{i}",
+            "title": f"Kim and Putin, take {i}",
+            "maintext": f"{story}\n\nUpdate {i}.",
+            "date_publish": "2023-09-05",
+            "language": "en",
+        }
+        path = folder / f"record-{i:03}.json"
+        if i % 10 == 0:
+            record = {"url": record["url"], "status": "removed"}  # quarantined: not_an_article
+        path.write_text(json.dumps(record), encoding="utf-8")
+    return folder
+
+
+def check(data: Path, complete: bool) -> None:
+    with duckdb.connect(str(data / "presswatch.duckdb"), read_only=True) as con:
+        rows = con.sql("select (select count(*) from articles), (select count(*) from quarantine)")
+        accepted, quarantined = rows.fetchall()[0]
+        assert con.sql(ONCE).fetchall() == [(0,)]  # nothing doubled, whatever the instant
+        doubled = "select source_file from ingest_log group by 1 having count(*) > 1"
+        assert con.sql(f"select count(*) from ({doubled})").fetchall() == [(0,)]
+    if complete:
+        assert (accepted, quarantined) == (FILES - FILES // 10, FILES // 10)
+
+
+def test_kill_9_at_random_points_then_rerun_counts_every_input_once(cli, drop, tmp_path):
+    data = tmp_path / "data"
+    rng = random.Random(20261123)
+    for _ in range(4):
+        run = cli("ingest", str(drop), "--data", str(data), PRESSWATCH_BATCH_SIZE="15")
+        time.sleep(rng.uniform(4.0, 10.0))
+        run.kill()
+        run.communicate()
+        if (data / "presswatch.duckdb").exists():
+            check(data, complete=False)
+    final = cli("ingest", str(drop), "--data", str(data), PRESSWATCH_BATCH_SIZE="15")
+    _, err = final.communicate(timeout=300)
+    assert final.returncode == 0, err
+    check(data, complete=True)
+    assert not list((data / "lake").rglob("*.tmp"))
+
+
+def test_two_concurrent_ingests_give_the_result_of_one(cli, drop, tmp_path):
+    data = tmp_path / "data"
+    runs = [cli("ingest", str(drop), "--data", str(data)) for _ in range(2)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    check(data, complete=True)
