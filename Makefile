@@ -6,7 +6,7 @@ DATA ?= data
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export GX_ANALYTICS_ENABLED ?= false
 
-.PHONY: install demo test eval pin lint format lock clean
+.PHONY: install demo test eval pin bench lint format lock clean
 
 install: $(VENV)/.installed
 
@@ -27,6 +27,10 @@ test: install lint
 # Extraction quality on the bundled corpus (eval/corpus), through the real pipeline.
 eval: install
 	$(BIN)/python -m presswatch.evaluate eval/corpus --anchors
+
+# Speed: pages/second per format, entities against the bare model, watch drop-to-query latency.
+bench: install
+	$(BIN)/python -m presswatch.bench
 
 # Raise the quality floors of the gate (eval/baseline.json) to today's figures.
 pin: install

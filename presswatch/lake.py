@@ -72,9 +72,6 @@ class Lake:
     def table_dir(self, table: str) -> Path:
         return self.root / table
 
-    def glob(self, table: str) -> str:
-        return str(self.table_dir(table) / "*.parquet")
-
     def prepare(self) -> None:
         """Create the folders and the empty schema files of every table."""
         for table, schema in table_schemas().items():

@@ -131,18 +131,6 @@ def find_wire_and_dateline(body: str) -> tuple[str | None, str | None]:
     return wire, place
 
 
-def find_authors(lines: list[str]) -> list[str]:
-    """Names from bylines ("By A and B") and credits ("Reporting by A; Editing by B")."""
-    names: list[str] = []
-    for line in lines:
-        match = p.BYLINE.match(line)
-        if match:
-            names += split_names(match.group("names"))
-        for credit in p.REPORTING_BY.findall(line):
-            names += split_names(credit)
-    return list(dict.fromkeys(names))
-
-
 def split_names(text: str) -> list[str]:
     """Person names from a byline string; drops roles, outlets and anything not name-shaped."""
     out = []
