@@ -10,7 +10,7 @@ from flows.ingest import excluded_folders, existing_folder, ingest_files, publis
 from presswatch.arrivals import Arrivals, stop_on_signals
 from presswatch.lake import Lake
 from presswatch.ledger import Ledger
-from presswatch.pipeline import BatchSummary
+from presswatch.pipeline import BatchSummary, warm_up
 from presswatch.settings import Settings
 
 logger = logging.getLogger("presswatch")
@@ -28,6 +28,7 @@ def watch(drop: str, data: str | None = None) -> dict:
     with lake.locked():
         ledger = Ledger.load(lake)
         publish_views(lake.data)
+    warm_up()  # the first arrival should not wait seconds for imports and model loading
     stop = stop_on_signals()
     summary = BatchSummary()
     excluded = excluded_folders(drop_path, settings, lake)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import signal
 import statistics
 import subprocess
@@ -82,6 +81,13 @@ def _wait(condition) -> None:
         time.sleep(0.02)
 
 
+def _versions() -> str:
+    from importlib.metadata import version
+
+    packages = ("prefect", "great-expectations", "duckdb", "pyarrow", "trafilatura", "spacy")
+    return ", ".join(f"{name} {version(name)}" for name in packages)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=Path("eval/corpus"))
@@ -101,9 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'benchmark':<{width}}  value\n{'-' * width}  -----")
     for name, value in figures.items():
         print(f"{name:<{width}}  {value:.2f}")
-    print(
-        f"(cores: {os.cpu_count()}; python {sys.version.split()[0]}; {shutil.which('presswatch')})"
-    )
+    print(f"({os.cpu_count()} cores, Python {sys.version.split()[0]}, {_versions()})")
     return 0
 
 

@@ -193,6 +193,15 @@ def commit(
     )
 
 
+def warm_up() -> None:
+    """Load what the first batch would otherwise wait for (GX, the NER model): for `watch`."""
+    from presswatch.entities.ner import load_model
+    from presswatch.validate import load_validator
+
+    load_validator()
+    load_model()
+
+
 def find_entities(accepted: list[dict], processes: int = 0) -> list[dict]:
     """Enrich: the entities each accepted article names (see presswatch.entities)."""
     if not accepted:

@@ -26,7 +26,7 @@ def load_suite() -> dict:
 
 
 @functools.cache
-def _validator():
+def load_validator():
     """(batch definition, suite) in an ephemeral GX context; built once per process."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
@@ -65,7 +65,7 @@ def validate_articles(rows: list[dict], now: datetime) -> tuple[list[dict], list
             ],
         }
     )
-    batch_definition, suite = _validator()
+    batch_definition, suite = load_validator()
     result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
         suite, result_format={"result_format": "COMPLETE"}
     )
