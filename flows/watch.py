@@ -25,10 +25,10 @@ def watch(drop: str, data: str | None = None) -> dict:
     settings = Settings.from_env(data=data)
     drop_path = existing_folder(drop)
     lake = Lake(settings.data)
+    warm_up()  # the first arrival should not wait seconds for imports and model loading
     with lake.locked():
         ledger = Ledger.load(lake)
         publish_views(lake.data)
-    warm_up()  # the first arrival should not wait seconds for imports and model loading
     stop = stop_on_signals()
     summary = BatchSummary()
     excluded = excluded_folders(drop_path, settings, lake)

@@ -194,12 +194,14 @@ def commit(
 
 
 def warm_up() -> None:
-    """Load what the first batch would otherwise wait for (GX, the NER model): for `watch`."""
+    """Load what the first batch would otherwise wait for (GX, the models): for `watch`."""
     from presswatch.entities.ner import load_model
+    from presswatch.extract.metadata import detect_language
     from presswatch.validate import load_validator
 
     load_validator()
     load_model()
+    detect_language("Loading the language identification model before the first article arrives.")
 
 
 def find_entities(accepted: list[dict], processes: int = 0) -> list[dict]:

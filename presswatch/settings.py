@@ -38,7 +38,7 @@ class Settings:
     more and one below (starting workers costs more than small batches gain)."""
     max_files_per_trigger: int = 500
     """watch: the most files one micro-batch takes (Spark's maxFilesPerTrigger)."""
-    trigger_interval: float = 0.5
+    trigger_interval: float = 0.25
     """watch: seconds to gather more arrivals after the first one before a micro-batch starts."""
     rescan_interval: float = 30.0
     """watch: seconds between full rescans of the drop folder, the safety net for lost events."""
