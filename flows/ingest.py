@@ -16,6 +16,7 @@ from presswatch.lake import Lake, new_batch_id, utc_now
 from presswatch.ledger import Ledger
 from presswatch.model import InputFile
 from presswatch.settings import Settings
+from presswatch.stories.store import StoryStore
 from presswatch.validate import validate_articles
 from warehouse.publish import publish
 
@@ -29,6 +30,7 @@ load_archive = task(pipeline.load_archive, name="load-archive", cache_policy=NO_
 extract_documents = task(pipeline.extract_documents, name="extract", cache_policy=NO_CACHE)
 validate = task(validate_articles, name="validate", cache_policy=NO_CACHE)
 find_entities = task(pipeline.find_entities, name="entities", cache_policy=NO_CACHE)
+group_stories = task(pipeline.group_stories, name="stories", cache_policy=NO_CACHE)
 commit = task(pipeline.commit, name="commit", cache_policy=NO_CACHE)
 publish_views = task(publish, name="publish", cache_policy=NO_CACHE)
 
@@ -39,20 +41,25 @@ def ingest(drop: str, data: str | None = None) -> dict:
     settings = Settings.from_env(data=data)
     drop_path = existing_folder(drop)
     with Lake(settings.data).locked() as lake:
-        ledger = Ledger.load(lake)
+        ledger, stories = Ledger.load(lake), StoryStore.load(lake)
         excluded = excluded_folders(drop_path, settings, lake)
         found = find_ready(drop_path, ledger, settings.min_file_age, excluded)
         summary = pipeline.BatchSummary(
             files=found.unchanged, unchanged=found.unchanged, waiting=found.waiting
         )
         logger.info("%d new or changed files in %s", len(found.ready), drop)
-        summary.add(ingest_files(lake, ledger, found.ready, drop_path, settings))
+        summary.add(ingest_files(lake, ledger, stories, found.ready, drop_path, settings))
         publish_views(lake.data)
     return summary.as_dict()
 
 
 def ingest_files(
-    lake: Lake, ledger: Ledger, ready: list[InputFile], drop: Path, settings: Settings
+    lake: Lake,
+    ledger: Ledger,
+    stories: StoryStore,
+    ready: list[InputFile],
+    drop: Path,
+    settings: Settings,
 ) -> pipeline.BatchSummary:
     """Pages in batches of batch_size, archives in chunks; each batch committed on its own."""
     summary = pipeline.BatchSummary()
@@ -62,7 +69,7 @@ def ingest_files(
     for number, files in enumerate(batches, 1):
         started = time.monotonic()
         loaded = load_files(files, ledger, settings.max_file_bytes)
-        result = ingest_batch(lake, ledger, loaded, drop, settings, started)
+        result = ingest_batch(lake, ledger, stories, loaded, drop, settings, started)
         if len(batches) > 1:
             logger.info("batch %d/%d: %s", number, len(batches), result.describe())
         summary.add(result)
@@ -71,7 +78,7 @@ def ingest_files(
         while True:  # one committed batch per chunk of the archive's records
             started = time.monotonic()
             loaded = load_archive(item, content_hash, ledger, size)
-            result = ingest_batch(lake, ledger, loaded, drop, settings, started)
+            result = ingest_batch(lake, ledger, stories, loaded, drop, settings, started)
             logger.info("%s: %s", item.source_file, result.describe())
             summary.add(result)
             if loaded.finished:
@@ -80,16 +87,24 @@ def ingest_files(
 
 
 def ingest_batch(
-    lake: Lake, ledger: Ledger, loaded: pipeline.Loaded, drop: Path, settings: Settings,
+    lake: Lake,
+    ledger: Ledger,
+    stories: StoryStore,
+    loaded: pipeline.Loaded,
+    drop: Path,
+    settings: Settings,
     started: float,
-) -> pipeline.BatchSummary:  # fmt: skip
+) -> pipeline.BatchSummary:
     """What was read -> extract -> validate -> enrich -> write, committed as one batch."""
     now = utc_now()
+    batch_id = new_batch_id(now)
     rows, unextracted = extract_documents(loaded.documents)
     accepted, invalid = validate(rows, now)
     entities = find_entities(accepted, settings.ner_processes)
+    accepted, story_rows = group_stories(stories.index, accepted, entities)
     rejected = loaded.rejections + unextracted + invalid
-    result = commit(lake, ledger, loaded, accepted, rejected, entities, new_batch_id(now), now)
+    result = commit(lake, ledger, loaded, accepted, rejected, entities, story_rows, batch_id, now)
+    stories.written(batch_id)
     clean_sources(settings.clean_source, drop, drop / settings.processed_dir,
                   drop / settings.rejected_dir, loaded, accepted, rejected)  # fmt: skip
     result.seconds = time.monotonic() - started

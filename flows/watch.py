@@ -12,6 +12,7 @@ from presswatch.lake import Lake
 from presswatch.ledger import Ledger
 from presswatch.pipeline import BatchSummary, warm_up
 from presswatch.settings import Settings
+from presswatch.stories.store import StoryStore
 
 logger = logging.getLogger("presswatch")
 
@@ -27,7 +28,7 @@ def watch(drop: str, data: str | None = None) -> dict:
     lake = Lake(settings.data)
     warm_up()  # the first arrival should not wait seconds for imports and model loading
     with lake.locked():
-        ledger = Ledger.load(lake)
+        ledger, stories = Ledger.load(lake), StoryStore.load(lake)
         publish_views(lake.data)
     stop = stop_on_signals()
     summary = BatchSummary()
@@ -44,8 +45,9 @@ def watch(drop: str, data: str | None = None) -> dict:
                 continue
             with lake.locked():
                 ledger.refresh(lake)  # another process may have taken some of them
+                stories = stories.refresh(lake)
                 fresh = [f for f in ready if not ledger.is_unchanged(f)]
-                result = ingest_files(lake, ledger, fresh, drop_path, settings)
+                result = ingest_files(lake, ledger, stories, fresh, drop_path, settings)
             logger.info("micro-batch: %s", result.describe())
             summary.add(result)
     logger.info("stopped: %s", summary.describe())

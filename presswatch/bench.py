@@ -36,6 +36,13 @@ def bench_entities(repeat: int) -> dict[str, float]:
     return {f"entities {name} (articles/s)": rate for name, rate in measure_speed(repeat).items()}
 
 
+def bench_stories(sizes: list[int]) -> dict[str, float]:
+    """Matching cost per new article and index memory at growing numbers of stored articles."""
+    from presswatch.stories.evaluate import load_corpus, measure_speed
+
+    return measure_speed(load_corpus(), sizes)
+
+
 def bench_watch_latency(work: Path) -> dict[str, float]:
     """Seconds from a file landing in a watched folder to its row answering a DuckDB query."""
     import duckdb
@@ -99,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, run in (
             ("throughput", lambda: bench_throughput(args.corpus)),
             ("entities", lambda: bench_entities(args.repeat)),
+            ("stories", lambda: bench_stories([10_000, 100_000])),
             ("watch latency", lambda: bench_watch_latency(Path(work))),
         ):
             print(f"{name} ...", file=sys.stderr, flush=True)

@@ -24,8 +24,9 @@ import pyarrow.parquet as pq
 
 logger = logging.getLogger(__name__)
 
-TABLES = ("articles", "quarantine", "entities", "ledger", "compactions")
-DATA_TABLES = ("articles", "quarantine", "entities")  # rows visible only for committed batches
+TABLES = ("articles", "quarantine", "entities", "story_index", "ledger", "compactions")
+# Rows visible only for committed batches, and merged by compaction.
+DATA_TABLES = ("articles", "quarantine", "entities", "story_index")
 EMPTY_FILE = "00000000-empty.parquet"  # keeps every glob non-empty and pins column types
 LOCK_FILE = ".presswatch.lock"
 TMP_SUFFIX = ".tmp"
@@ -36,6 +37,8 @@ TYPES = {
     "date32": pa.date32(),
     "timestamp[us, UTC]": pa.timestamp("us", tz="UTC"),
     "list<string>": pa.list_(pa.string()),
+    "bool": pa.bool_(),
+    "binary": pa.binary(),
 }
 
 

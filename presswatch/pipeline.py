@@ -1,6 +1,7 @@
-"""The stages of one batch, as plain functions over plain data: load, extract, validate, commit.
+"""The stages of one batch, as plain functions over plain data: load, extract, enrich, commit.
 
-Flows call these (flows/ingest.py); each takes what the previous one returned.
+Validation is presswatch.validate; flows/ingest.py chains them, each taking what the previous
+one returned.
 """
 
 from __future__ import annotations
@@ -140,7 +141,6 @@ def extract_documents(documents: list[Document]) -> tuple[list[dict], list[Rejec
                 "source_record": doc.source_record,
                 "format": doc.format,
                 "content_hash": doc.content_hash,
-                "story_id": None,
                 **article,
             }
         )
@@ -154,6 +154,7 @@ def commit(
     accepted: list[dict],
     rejections: list[Rejection],
     entities: list[dict],
+    story_rows: list[dict],
     batch_id: str,
     now: datetime,
 ) -> BatchSummary:
@@ -162,6 +163,7 @@ def commit(
     articles = [{**row, **stamp, "published_date": _day(row["published_at"])} for row in accepted]
     quarantine = [{**vars(r), **stamp} for r in rejections]
     entity_rows = [{**row, "batch_id": batch_id} for row in entities]
+    story_rows = [{**row, "batch_id": batch_id} for row in story_rows]
     accepted_by_file = Counter(row["source_file"] for row in accepted)
     quarantined_by_file = Counter(r.source_file for r in rejections)
     counts = (accepted_by_file, quarantined_by_file)
@@ -179,6 +181,7 @@ def commit(
                 "articles": articles,
                 "quarantine": quarantine,
                 "entities": entity_rows,
+                "story_index": story_rows,
                 "ledger": ledger_rows,
             },
         )
@@ -211,6 +214,25 @@ def find_entities(accepted: list[dict], processes: int = 0) -> list[dict]:
     from presswatch.entities import extract_entities
 
     return extract_entities(accepted, n_process=processes or None)
+
+
+def group_stories(index, accepted: list[dict], entities: list[dict]) -> tuple[list, list]:
+    """Enrich: copy group, story and date suspicion of each accepted article; the index rows to
+    store. The index (presswatch.stories.StoryIndex) learns the batch as it goes."""
+    if not accepted:
+        return accepted, []
+    from presswatch.stories import assign_stories
+
+    assignments, index_rows = assign_stories(index, accepted, entities)
+    by_id = {a["article_id"]: a for a in assignments}
+    grouped = [
+        {
+            **row,
+            **{k: by_id[row["article_id"]][k] for k in ("story_id", "copy_group", "date_suspect")},
+        }
+        for row in accepted
+    ]
+    return grouped, index_rows
 
 
 def article_id(content_hash: str, source_record: int) -> str:

@@ -1,0 +1,51 @@
+"""Stories in the warehouse: copies of one text grouped, one event counted once."""
+
+from __future__ import annotations
+
+from tests.conftest import SEEDS
+
+REUTERS = "004_60cfb84bfab2d6d6.txt"
+
+
+def test_the_seeds_are_one_story_with_one_shared_copy_group(run_ingest, seed_drop, query):
+    run_ingest(seed_drop)
+    assert query("select count(distinct story_id) from articles") == [(1,)]
+    groups = dict(query("select source_file[1:3], copy_group from articles"))
+    assert groups["000"] == groups["001"]
+    assert len({groups["000"], groups["002"], groups["003"], groups["004"]}) == 4
+    assert query("select articles, copies from stories") == [(5, 1)]
+    assert query("select sum(stories) from coverage_by_date") == [(5,)]  # a story per day it ran
+
+
+def test_a_second_copy_of_a_page_with_another_header_joins_its_copy_group(
+    run_ingest, seed_drop, query
+):
+    run_ingest(seed_drop)
+    page = (SEEDS / REUTERS).read_text(encoding="utf-8")
+    header = "Skip to content\nSubscribe  Sign in\nMarkets | World | Business | Tech\n\n"
+    (seed_drop / "mirror" / "kim-putin.txt").parent.mkdir()
+    (seed_drop / "mirror" / "kim-putin.txt").write_text(header + page.replace("World", "News"))
+
+    assert run_ingest(seed_drop)["accepted"] == 1
+    assert query(
+        "select count(distinct copy_group), count(*) from articles "
+        f"where source_file in ('{REUTERS}', 'mirror/kim-putin.txt')"
+    ) == [(1, 2)]
+    assert query("select articles, copies from stories") == [(6, 2)]
+    assert query("select count(*) from syndication where source = 'Reuters'") == [(1,)]
+
+
+def test_unrelated_articles_stay_in_stories_of_their_own(run_ingest, tmp_path, query):
+    import gzip
+    import shutil
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    corpus = SEEDS.parent.parent.parent / "eval" / "corpus" / "html"
+    for page in ("098bb3e96c0acdf3", "921019755f4a96ac", "39d5c43beb60605c", "c90731f051d033e4"):
+        (drop / f"{page}.html").write_bytes(
+            gzip.decompress((corpus / f"{page}.html.gz").read_bytes())
+        )
+    shutil.copy(SEEDS / REUTERS, drop / REUTERS)
+    run_ingest(drop)
+    assert query("select count(distinct story_id), count(*) from articles") == [(5, 5)]
