@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from presswatch import discover, pipeline
@@ -50,6 +51,8 @@ def ingest(drop: str, data: str | None = None) -> dict:
         logger.info("%d new or changed files in %s", len(found.ready), drop)
         summary.add(ingest_files(lake, ledger, stories, found.ready, drop_path, settings))
         publish_views(lake.data)
+    create_markdown_artifact(summary.to_markdown(), key="presswatch-ingest",
+                             description=f"What this run did with {drop}")  # fmt: skip
     return summary.as_dict()
 
 

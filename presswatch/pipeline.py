@@ -22,6 +22,8 @@ from presswatch.model import Document, InputFile, Rejection
 
 logger = logging.getLogger(__name__)
 
+TOP_ENTITIES = 10  # in a run's summary and artifact
+
 
 @dataclass
 class Loaded:
@@ -50,6 +52,7 @@ class BatchSummary:
     waiting: int = 0
     seconds: float = 0.0
     reasons: Counter = field(default_factory=Counter)
+    entities: Counter = field(default_factory=Counter)  # name -> articles naming it
 
     def add(self, other: BatchSummary) -> None:
         for name, value in vars(other).items():
@@ -62,7 +65,26 @@ class BatchSummary:
         )
 
     def as_dict(self) -> dict:
-        return {**vars(self), "reasons": dict(self.reasons), "seconds": round(self.seconds, 3)}
+        return {
+            **vars(self),
+            "reasons": dict(self.reasons),
+            "entities": dict(self.entities.most_common(TOP_ENTITIES)),
+            "seconds": round(self.seconds, 3),
+        }
+
+    def to_markdown(self) -> str:
+        """The run as a Prefect artifact shows it: counts, quarantine reasons, top entities."""
+        lines = ["| files | accepted | quarantined | duplicates | already ingested | seconds |",
+                 "| --- | --- | --- | --- | --- | --- |",
+                 f"| {self.files} | {self.accepted} | {self.quarantined} | {self.duplicates} "
+                 f"| {self.unchanged} | {self.seconds:.1f} |"]  # fmt: skip
+        if self.reasons:
+            lines += ["", "| quarantine reason | records |", "| --- | --- |"]
+            lines += [f"| {code} | {n} |" for code, n in self.reasons.most_common()]
+        if self.entities:
+            lines += ["", "| top entity | articles |", "| --- | --- |"]
+            lines += [f"| {name} | {n} |" for name, n in self.entities.most_common(TOP_ENTITIES)]
+        return "\n".join(lines)
 
 
 def load_files(items: list[InputFile], ledger: Ledger, max_file_bytes: int) -> Loaded:
@@ -193,6 +215,7 @@ def commit(
         duplicates=len(loaded.duplicates),
         unchanged=loaded.unchanged,
         reasons=Counter(reason for r in rejections for reason in r.reasons),
+        entities=Counter(row["name"] for row in entities),
     )
 
 

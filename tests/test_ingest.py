@@ -154,3 +154,19 @@ def test_changed_bytes_under_the_same_name_are_a_new_version(run_ingest, seed_dr
     assert query(
         "select count(*) from articles where source_file = '004_60cfb84bfab2d6d6.txt'"
     ) == [(2,)]
+
+
+def test_each_run_publishes_a_prefect_artifact_of_what_it_did(run_ingest, seed_drop):
+    import httpx
+    from prefect.settings import PREFECT_API_URL
+
+    (seed_drop / "empty.txt").write_bytes(b"")
+    run_ingest(seed_drop)
+    # The API itself: prefect 3.8.8's client sends nulls its own server refuses for this filter.
+    query = {"artifacts": {"key": {"any_": ["presswatch-ingest"]}}, "sort": "CREATED_DESC"}
+    response = httpx.post(f"{PREFECT_API_URL.value()}/artifacts/filter", json=query)
+    artifact = response.raise_for_status().json()[0]
+    data = artifact["data"]
+    assert "| 6 | 5 | 1 | 0 | 0 |" in data
+    assert "| empty_file | 1 |" in data
+    assert "| Kim Jong Un | 5 |" in data
