@@ -11,13 +11,13 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from presswatch import discover, pipeline
-from presswatch.archive import is_archive
 from presswatch.clean_source import clean_sources
 from presswatch.lake import Lake, new_batch_id, utc_now
 from presswatch.ledger import Ledger
 from presswatch.model import InputFile
 from presswatch.settings import Settings
 from presswatch.stories.store import StoryStore
+from presswatch.streams import is_stream
 from presswatch.validate import validate_articles
 from warehouse.publish import publish
 
@@ -27,7 +27,7 @@ logger = logging.getLogger("presswatch")
 find_ready = task(discover.find_ready, name="discover", cache_policy=NO_CACHE)
 load_files = task(pipeline.load_files, name="load", cache_policy=NO_CACHE)
 hash_file = task(pipeline.hash_file, name="hash", cache_policy=NO_CACHE)
-load_archive = task(pipeline.load_archive, name="load-archive", cache_policy=NO_CACHE)
+load_stream = task(pipeline.load_stream, name="load-stream", cache_policy=NO_CACHE)
 extract_documents = task(pipeline.extract_documents, name="extract", cache_policy=NO_CACHE)
 validate = task(validate_articles, name="validate", cache_policy=NO_CACHE)
 find_entities = task(pipeline.find_entities, name="entities", cache_policy=NO_CACHE)
@@ -64,9 +64,9 @@ def ingest_files(
     drop: Path,
     settings: Settings,
 ) -> pipeline.BatchSummary:
-    """Pages in batches of batch_size, archives in chunks; each batch committed on its own."""
+    """Pages in batches of batch_size, streams in chunks; each batch committed on its own."""
     summary = pipeline.BatchSummary()
-    pages = [f for f in ready if not is_archive(f.source_file)]
+    pages = [f for f in ready if not is_stream(f)]
     size = settings.batch_size
     batches = [pages[i : i + size] for i in range(0, len(pages), size)]
     for number, files in enumerate(batches, 1):
@@ -76,11 +76,11 @@ def ingest_files(
         if len(batches) > 1:
             logger.info("batch %d/%d: %s", number, len(batches), result.describe())
         summary.add(result)
-    for item in (f for f in ready if is_archive(f.source_file)):
+    for item in (f for f in ready if is_stream(f)):
         content_hash = hash_file(item)
-        while True:  # one committed batch per chunk of the archive's records
+        while True:  # one committed batch per chunk of the stream's records
             started = time.monotonic()
-            loaded = load_archive(item, content_hash, ledger, size)
+            loaded = load_stream(item, content_hash, ledger, size)
             result = ingest_batch(lake, ledger, stories, loaded, drop, settings, started)
             logger.info("%s: %s", item.source_file, result.describe())
             summary.add(result)

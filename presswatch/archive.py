@@ -8,10 +8,9 @@ with each committed chunk, so an interrupted archive resumes where its last chun
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
 from presswatch.decode import DecodeError, decode_bytes
-from presswatch.model import Document, InputFile, Rejection
+from presswatch.model import Chunk, Document, InputFile, Rejection
 
 logger = logging.getLogger(__name__)
 
@@ -23,24 +22,14 @@ def is_archive(name: str) -> bool:
     return name.lower().endswith(ARCHIVE_SUFFIXES)
 
 
-@dataclass
-class ArchiveChunk:
-    documents: list[Document] = field(default_factory=list)
-    rejections: list[Rejection] = field(default_factory=list)
-    next_record: int = 0  # index of the first record not read yet
-    next_offset: int = 0  # its byte offset in the file
-    done: bool = True  # no records left
-    skipped: int = 0  # records that are not HTML responses (requests, metadata, images, ...)
-
-
 def read_archive_chunk(
     item: InputFile, content_hash: str, start_record: int, start_offset: int, max_documents: int
-) -> ArchiveChunk:
+) -> Chunk:
     """Documents from record `start_record` (at byte `start_offset`) on; max_documents at most."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    chunk = ArchiveChunk(next_record=start_record, next_offset=start_offset)
+    chunk = Chunk(next_record=start_record, next_offset=start_offset)
     index = start_record
     with open(item.path, "rb") as handle:
         handle.seek(start_offset)
@@ -61,7 +50,7 @@ def read_archive_chunk(
     return chunk
 
 
-def _read_record(record, source_file: str, index: int, content_hash: str, chunk: ArchiveChunk):
+def _read_record(record, source_file: str, index: int, content_hash: str, chunk: Chunk):
     headers = record.http_headers
     content_type = headers.get_header("Content-Type", "") if headers else ""
     status = headers.get_statuscode() if headers else ""

@@ -39,3 +39,15 @@ class Rejection:
     content_hash: str
     reasons: list[str]
     detail: str
+
+
+@dataclass
+class Chunk:
+    """Part of an input read as a stream (an archive, a large JSONL file), and where to go on."""
+
+    documents: list[Document] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    next_record: int = 0  # index of the first record not read yet
+    next_offset: int = 0  # its byte offset in the file (for gzip: in the decompressed stream)
+    done: bool = True  # no records left
+    skipped: int = 0  # records that carry no article (archive requests, metadata, images, ...)

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from presswatch import read
-from presswatch.archive import read_archive_chunk
 from presswatch.extract import NotAnArticle, extract_article
 from presswatch.hints import find_hints
 from presswatch.lake import Lake
 from presswatch.ledger import Ledger, Seen
 from presswatch.model import Document, InputFile, Rejection
+from presswatch.streams import read_chunk
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +34,11 @@ class Loaded:
     files: dict[str, tuple[InputFile, str]] = field(default_factory=dict)  # new: (file, hash)
     duplicates: dict[str, tuple[InputFile, str, str]] = field(default_factory=dict)  # +original
     unchanged: int = 0
-    progress: dict[str, tuple[int, int]] = field(default_factory=dict)  # archive: resume at
+    progress: dict[str, tuple[int, int]] = field(default_factory=dict)  # stream: resume at
 
     @property
     def finished(self) -> bool:
-        """False while an archive has records left for another chunk."""
+        """False while a streamed input has records left for another chunk."""
         return not self.progress
 
 
@@ -113,13 +113,13 @@ def load_files(items: list[InputFile], ledger: Ledger, max_file_bytes: int) -> L
     return loaded
 
 
-def load_archive(item: InputFile, content_hash: str, ledger: Ledger, max_documents: int) -> Loaded:
-    """The next chunk of an archive's documents, from where its last committed chunk ended."""
+def load_stream(item: InputFile, content_hash: str, ledger: Ledger, max_documents: int) -> Loaded:
+    """The next chunk of a streamed input's documents, from where its last committed one ended."""
     loaded = Loaded()
     if not _admit(loaded, ledger, item, content_hash):
         return loaded
     start_record, start_offset = ledger.progress.get(content_hash, (0, 0))
-    chunk = read_archive_chunk(item, content_hash, start_record, start_offset, max_documents)
+    chunk = read_chunk(item, content_hash, start_record, start_offset, max_documents)
     loaded.documents, loaded.rejections = chunk.documents, chunk.rejections
     if not chunk.done:
         loaded.progress[item.source_file] = (chunk.next_record, chunk.next_offset)
@@ -264,7 +264,7 @@ def article_id(content_hash: str, source_record: int) -> str:
 
 
 def _ledger_row(item, content_hash, original, counts, stamp, progress=None) -> dict:
-    """One file's ledger entry; `progress` marks an archive chunk with records still to come."""
+    """One file's ledger entry; `progress` marks a stream chunk with records still to come."""
     outcome = "duplicate" if original else "partial" if progress else "ingested"
     return {
         "content_hash": content_hash,
@@ -288,7 +288,7 @@ def _reject(doc: Document, reason: str, detail: str) -> Rejection:
 
 
 def hash_file(item: InputFile) -> str:
-    """SHA-256 of a file, read in chunks (archives and large files)."""
+    """SHA-256 of a file, read in chunks (streams and large files)."""
     digest = hashlib.sha256()
     with open(item.path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):

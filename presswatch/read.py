@@ -89,17 +89,25 @@ def _read_json(source_file, text, content_hash, reject) -> list[Document | Rejec
 
 
 def _read_jsonl(source_file, text, content_hash, reject) -> list[Document | Rejection]:
-    out: list[Document | Rejection] = []
-    for line_no, line in enumerate(text.splitlines()):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            out.append(reject("invalid_json", f"line {line_no + 1} is not JSON: {exc}", line_no))
-            continue
-        out.append(_record(source_file, line_no, value, content_hash, reject))
+    lines = enumerate(text.splitlines())
+    out = [read_jsonl_line(source_file, n, line, content_hash) for n, line in lines if line.strip()]
     return out or [reject("empty_file", "no records in the file")]
+
+
+def read_jsonl_line(
+    source_file: str, line_no: int, line: str, content_hash: str
+) -> Document | Rejection:
+    """One line of a JSONL file: a record, or the reason it is none (record index = line no)."""
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as exc:
+        detail = f"line {line_no + 1} is not JSON: {exc}"
+        return Rejection(source_file, line_no, "jsonl", content_hash, ["invalid_json"], detail)
+
+    def reject(reason: str, detail: str, record: int) -> Rejection:
+        return Rejection(source_file, record, "jsonl", content_hash, [reason], detail)
+
+    return _record(source_file, line_no, value, content_hash, reject)
 
 
 def _record(source_file, index, value, content_hash, reject) -> Document | Rejection:
