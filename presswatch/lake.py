@@ -71,6 +71,10 @@ class Lake:
     def __init__(self, data: Path):
         self.data = Path(data).resolve()
         self.root = self.data / "lake"
+        # What the last recovery found committed, so a long-lived process (watch) re-reads the
+        # ledger only when a data file it has not seen, or a new compaction, appears.
+        self._committed: set[str] = set()
+        self._compactions: set[str] = set()
 
     def table_dir(self, table: str) -> Path:
         return self.root / table
@@ -110,7 +114,11 @@ class Lake:
     def recover(self) -> None:
         """Remove what an interrupted batch or compaction left: temporary files, and data files
         of batches never committed or already merged into a compaction."""
-        committed = self.committed_batches()
+        stems = {p.stem for t in DATA_TABLES for p in self.files(t) if p.name != EMPTY_FILE}
+        compactions = {p.name for p in self.files("compactions")}
+        if not stems <= self._committed or compactions != self._compactions:
+            self._committed, self._compactions = self.committed_batches(), compactions
+        committed = self._committed
         for table in TABLES:
             for path in self.table_dir(table).iterdir():
                 stale = (
@@ -129,6 +137,7 @@ class Lake:
                 self._write_atomic(self.table_dir(table) / f"{batch_id}.parquet", table_rows)
         ledger = pa.Table.from_pylist(rows["ledger"], schema=schemas["ledger"])
         self._write_atomic(self.table_dir("ledger") / f"{batch_id}.parquet", ledger)
+        self._committed.add(batch_id)
 
     def files(self, table: str) -> list[Path]:
         return sorted(self.table_dir(table).glob("*.parquet"))
