@@ -1,4 +1,4 @@
-"""The ingest flow: one pass over a drop folder, in batches, then publish the views."""
+"""The ingest flow: publish the views, then one pass over a drop folder in committed batches."""
 
 from __future__ import annotations
 
@@ -42,6 +42,7 @@ def ingest(drop: str, data: str | None = None) -> dict:
     settings = Settings.from_env(data=data)
     drop_path = existing_folder(drop)
     with Lake(settings.data).locked() as lake:
+        publish_views(lake.data)  # first: users can query while a long first pass runs
         ledger, stories = Ledger.load(lake), StoryStore.load(lake)
         excluded = excluded_folders(drop_path, settings, lake)
         found = find_ready(drop_path, ledger, settings.min_file_age, excluded)
@@ -50,7 +51,6 @@ def ingest(drop: str, data: str | None = None) -> dict:
         )
         logger.info("%d new or changed files in %s", len(found.ready), drop)
         summary.add(ingest_files(lake, ledger, stories, found.ready, drop_path, settings))
-        publish_views(lake.data)
     create_markdown_artifact(summary.to_markdown(), key="presswatch-ingest",
                              description=f"What this run did with {drop}")  # fmt: skip
     return summary.as_dict()
@@ -108,7 +108,7 @@ def ingest_batch(
     rejected = loaded.rejections + unextracted + invalid
     result = commit(lake, ledger, loaded, accepted, rejected, entities, story_rows, batch_id, now)
     stories.written(batch_id)
-    clean_sources(settings.clean_source, drop, drop / settings.processed_dir,
+    clean_sources(settings.clean_source, drop / settings.processed_dir,
                   drop / settings.rejected_dir, loaded, accepted, rejected)  # fmt: skip
     result.seconds = time.monotonic() - started
     return result

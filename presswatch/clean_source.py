@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 
 def clean_sources(
-    policy: str, drop: Path, processed: Path, rejected: Path, loaded: Loaded,
+    policy: str, processed: Path, rejected: Path, loaded: Loaded,
     accepted: list[dict], rejections: list[Rejection],
 ) -> None:  # fmt: skip
     """Move or delete the batch's files (never an archive with chunks still to come)."""

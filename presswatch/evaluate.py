@@ -91,8 +91,9 @@ def run_pipeline(corpus: Path, fmt: str, work: Path) -> tuple[dict[str, dict], f
     with duckdb.connect(str(data / "presswatch.duckdb"), read_only=True) as con:
         relation = con.sql("select * from articles")
         names, rows = relation.columns, relation.fetchall()
-    articles = {Path(row[1]).name.split(".")[0]: dict(zip(names, row, strict=True)) for row in rows}
-    return articles, counts["files"] / max(counts["seconds"], 1e-9)
+    articles = [dict(zip(names, row, strict=True)) for row in rows]
+    by_page = {Path(a["source_file"]).name.split(".")[0]: a for a in articles}
+    return by_page, counts["files"] / max(counts["seconds"], 1e-9)
 
 
 def score(gold: dict[str, dict], articles: dict[str, dict], fmt: str) -> dict[str, float]:

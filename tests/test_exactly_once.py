@@ -55,17 +55,24 @@ def check(data: Path, complete: bool) -> None:
 
 def test_kill_9_at_random_points_then_rerun_counts_every_input_once(cli, drop, tmp_path):
     data = tmp_path / "data"
+    ledger = data / "lake" / "ledger"
     rng = random.Random(20261123)
     for _ in range(4):
-        run = cli("ingest", str(drop), "--data", str(data), PRESSWATCH_BATCH_SIZE="15")
-        time.sleep(rng.uniform(4.0, 10.0))
+        commits = len(list(ledger.glob("*.parquet")))
+        run = cli("ingest", str(drop), "--data", str(data), PRESSWATCH_BATCH_SIZE="10")
+        # Kill mid-run: after this run's first commit, at a random instant of a later batch.
+        started = time.monotonic()
+        while len(list(ledger.glob("*.parquet"))) <= commits and run.poll() is None:
+            assert time.monotonic() - started < 120, "the ingest made no progress"
+            time.sleep(0.05)
+        time.sleep(rng.uniform(0.0, 1.5))
         run.kill()
         run.communicate()
-        if (data / "presswatch.duckdb").exists():
-            check(data, complete=False)
-    final = cli("ingest", str(drop), "--data", str(data), PRESSWATCH_BATCH_SIZE="15")
-    _, err = final.communicate(timeout=300)
+        check(data, complete=False)
+    final = cli("ingest", str(drop), "--data", str(data), PRESSWATCH_BATCH_SIZE="10")
+    out, err = final.communicate(timeout=300)
     assert final.returncode == 0, err
+    assert "ingested 200 files: 0 accepted" not in out  # the kills left work to do
     check(data, complete=True)
     assert not list((data / "lake").rglob("*.tmp"))
 
