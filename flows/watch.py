@@ -26,7 +26,9 @@ def watch(drop: str, data: str | None = None) -> dict:
     settings = Settings.from_env(data=data)
     drop_path = existing_folder(drop)
     lake = Lake(settings.data)
-    warm_up()  # the first arrival should not wait seconds for imports and model loading
+    warm_up(
+        settings.entities
+    )  # the first arrival should not wait seconds for imports and model loading
     with lake.locked():
         ledger, stories = Ledger.load(lake), StoryStore.load(lake)
         publish_views(lake.data)

@@ -219,14 +219,15 @@ def commit(
     )
 
 
-def warm_up() -> None:
+def warm_up(entities: bool = True) -> None:
     """Load what the first batch would otherwise wait for (GX, the models): for `watch`."""
     from presswatch.entities.ner import load_model
     from presswatch.extract.metadata import detect_language
     from presswatch.validate import load_validator
 
     load_validator()
-    load_model()
+    if entities:
+        load_model()
     detect_language("Loading the language identification model before the first article arrives.")
 
 

@@ -33,6 +33,9 @@ class Settings:
     """Seconds a file's size and mtime must hold still before a scan counts it as ready."""
     max_file_bytes: int = 50_000_000
     """Larger non-archive files are quarantined instead of being read into memory."""
+    entities: bool = True
+    """Find named entities (spaCy). Off is about twice as fast; the entity views stay empty and
+    stories group copies only (joining different write-ups of a story takes their entities)."""
     ner_processes: int = 0
     """Processes for named-entity recognition; 0 means every core for batches of 50 articles or
     more and one below (starting workers costs more than small batches gain)."""
@@ -72,6 +75,15 @@ class Settings:
 
 def _coerce(type_name: str, raw: str, name: str) -> object:
     try:
-        return {"int": int, "float": float}.get(type_name, str)(raw)
+        return {"int": int, "float": float, "bool": _flag}.get(type_name, str)(raw)
     except ValueError:
         raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a valid {type_name}") from None
+
+
+def _flag(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)

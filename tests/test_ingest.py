@@ -166,3 +166,28 @@ def test_each_run_publishes_a_prefect_artifact_of_what_it_did(run_ingest, seed_d
     assert "| 6 | 5 | 1 | 0 | 0 |" in data
     assert "| empty_file | 1 |" in data
     assert "| Kim Jong Un | 5 |" in data
+
+
+def test_entities_can_be_turned_off_for_speed(run_ingest, seed_drop, query, monkeypatch):
+    monkeypatch.setenv("PRESSWATCH_ENTITIES", "off")
+    assert run_ingest(seed_drop)["accepted"] == 5
+    assert query("select count(*) from entities") == [(0,)]
+    # Stories need entities to join different write-ups; copies are still found by their text.
+    assert query("select count(distinct copy_group) from articles") == [(4,)]
+
+
+def test_a_misspelt_setting_is_refused_with_its_name(monkeypatch):
+    from presswatch.settings import Settings
+
+    monkeypatch.setenv("PRESSWATCH_ENTITIES", "maybe")
+    with pytest.raises(ValueError, match="PRESSWATCH_ENTITIES='maybe' is not a valid bool"):
+        Settings.from_env()
+
+
+def test_a_long_ingest_shows_progress_lines_when_not_on_a_terminal(cli, seed_drop, tmp_path):
+    run = cli("ingest", str(seed_drop), "--data", str(tmp_path / "data"), PRESSWATCH_BATCH_SIZE="2")
+    out, err = run.communicate(timeout=300)
+    assert run.returncode == 0, err
+    assert "ingest: 5/5 files (100%" in err and "5 articles" in err
+    assert "\r" not in err  # plain lines, not a bar, in a pipe
+    assert out.startswith("ingested 5 files: 5 accepted")

@@ -34,7 +34,7 @@ def extract_entities(articles: list[dict], n_process: int | None = None) -> list
     chosen = [a for a in articles if _is_english(a) and (a.get("title") or a.get("body"))]
     skipped = len(articles) - len(chosen)
     if skipped:
-        logger.info(
+        logger.debug(
             "entities: skipped %d of %d articles (not English, or empty)", skipped, len(articles)
         )
     texts = [_article_text(a) for a in chosen]

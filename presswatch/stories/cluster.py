@@ -165,7 +165,7 @@ def assign_stories(
         assignment, row = assign_article(index, article, keys.get(article["article_id"], []))
         assignments.append(assignment)
         rows.append(row)
-    logger.info(
+    logger.debug(
         "stories: %d articles, %d joined a copy group, %d joined a story",
         len(articles),
         sum(a["copy_group"] != a["article_id"] for a in assignments),
