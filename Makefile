@@ -6,7 +6,7 @@ DATA ?= data
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export GX_ANALYTICS_ENABLED ?= false
 
-.PHONY: install demo test eval pin bench lint format lock clean
+.PHONY: install demo test eval pin bench lint format lock clean browser
 
 install: $(VENV)/.installed
 
@@ -20,15 +20,20 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 demo: install
 	$(BIN)/presswatch ingest samples/drop --data $(DATA)
 	$(BIN)/presswatch report --data $(DATA)
+	$(BIN)/presswatch report --data $(DATA) --out $(DATA)/report.html
 
-test: install lint
+test: install lint browser
 	$(BIN)/python -m pytest
+
+# Headless Chromium for the report's browser test (Debian's package; CI runs as root).
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
 # Extraction quality on the bundled corpus (eval/corpus), through the real pipeline.
 eval: install
 	$(BIN)/python -m presswatch.evaluate eval/corpus --anchors
 
-# Speed: pages/second per format, entities against the bare model, watch drop-to-query latency.
+# Speed and memory against the bare parts: prints one table, writes bench/results.md (~15 min).
 bench: install
 	$(BIN)/python -m presswatch.bench
 

@@ -50,16 +50,16 @@ def run_compact(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    """Print the coverage views, as a user would query them."""
+    """Write the HTML report (--out), else print the coverage views as a user would query them."""
     import duckdb
 
-    from presswatch.settings import Settings
-    from warehouse.publish import DATABASE
+    from presswatch.report import database_path, write_report
 
-    path = Settings.from_env(data=args.data).data / DATABASE
-    if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist: run `presswatch ingest DROP` first")
-    with duckdb.connect(str(path), read_only=True) as con:
+    if args.out:
+        write_report(args.data, args.out, args.drop)
+        print(f"wrote {args.out}")
+        return 0
+    with duckdb.connect(str(database_path(args.data)), read_only=True) as con:
         for view in ("coverage_by_outlet", "coverage_by_date", "coverage_by_entity"):
             print(f"\n{view}")
             con.sql(f"from {view} limit {args.limit}").show(max_width=120)
@@ -111,9 +111,17 @@ def _parser() -> argparse.ArgumentParser:
     compact.add_argument("--data", type=Path, help=data_help)
     compact.set_defaults(run=run_compact)
 
-    report = commands.add_parser("report", help="print the coverage views")
+    report = commands.add_parser(
+        "report", help="print the coverage views, or write them as one HTML page (--out)"
+    )
     report.add_argument("--data", type=Path, help=data_help)
-    report.add_argument("--limit", type=int, default=20, help="rows per view")
+    report.add_argument("--limit", type=int, default=20, help="rows per view (printed views)")
+    report.add_argument(
+        "--out", type=Path, help="write a self-contained HTML report with charts to this file"
+    )
+    report.add_argument(
+        "--drop", type=Path, help="with --out: also count this drop folder's files not yet ingested"
+    )
     report.set_defaults(run=run_report)
     return parser
 
