@@ -21,7 +21,7 @@ from presswatch.model import InputFile
 from presswatch.progress import Progress
 from presswatch.settings import Settings
 from presswatch.stories.store import StoryStore
-from presswatch.streams import is_stream
+from presswatch.streams import Stream, is_stream
 from presswatch.validate import validate_articles
 from warehouse.publish import publish
 
@@ -107,19 +107,17 @@ def ingest_files(
         progress.finish()
     for item in (f for f in ready if is_stream(f)):
         content_hash = hash_file(item)
-        with Progress(item.source_file, item.size, "MB", scale=1e6) as progress:
+        with Stream(item) as stream, Progress(item.source_file, item.size, "MB", scale=1e6) as bar:
             while True:  # one committed batch per chunk of the stream's records
                 started = time.monotonic()
-                loaded = load_stream(item, content_hash, ledger, size)
+                loaded = load_stream(stream, content_hash, ledger, size)
                 result = ingest_batch(lake, ledger, stories, loaded, drop, settings, started)
                 logger.debug("%s: %s", item.source_file, result.describe())
                 summary.add(result)
                 if loaded.finished:
-                    progress.update(item.size, f"{summary.accepted} articles")
+                    bar.update(item.size, f"{summary.accepted} articles")
                     break
-                progress.update(
-                    loaded.progress[item.source_file][1], f"{summary.accepted} articles"
-                )
+                bar.update(loaded.progress[item.source_file][1], f"{summary.accepted} articles")
     return summary
 
 

@@ -18,7 +18,7 @@ from presswatch.hints import find_hints
 from presswatch.lake import Lake
 from presswatch.ledger import Ledger, Seen
 from presswatch.model import Document, InputFile, Rejection
-from presswatch.streams import read_chunk
+from presswatch.streams import Stream, read_chunk
 
 logger = logging.getLogger(__name__)
 
@@ -113,13 +113,13 @@ def load_files(items: list[InputFile], ledger: Ledger, max_file_bytes: int) -> L
     return loaded
 
 
-def load_stream(item: InputFile, content_hash: str, ledger: Ledger, max_documents: int) -> Loaded:
+def load_stream(stream: Stream, content_hash: str, ledger: Ledger, max_documents: int) -> Loaded:
     """The next chunk of a streamed input's documents, from where its last committed one ended."""
-    loaded = Loaded()
+    item, loaded = stream.item, Loaded()
     if not _admit(loaded, ledger, item, content_hash):
         return loaded
     start_record, start_offset = ledger.progress.get(content_hash, (0, 0))
-    chunk = read_chunk(item, content_hash, start_record, start_offset, max_documents)
+    chunk = read_chunk(stream, content_hash, start_record, start_offset, max_documents)
     loaded.documents, loaded.rejections = chunk.documents, chunk.rejections
     if not chunk.done:
         loaded.progress[item.source_file] = (chunk.next_record, chunk.next_offset)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -60,8 +61,13 @@ def recognize(texts: list[str], n_process: int | None = None) -> list[list[Menti
     if not texts:
         return []
     processes = choose_processes(len(texts), n_process)
-    docs = load_model().pipe(texts, batch_size=BATCH_SIZE, n_process=processes)
-    return [list(_mentions(doc.ents)) for doc in docs]
+    with warnings.catch_warnings():
+        # Workers are forked from a process running Prefect's service threads, whose at-exit hook
+        # fails in the child once its work is sent (exit code 1, spaCy's W127). Every doc still
+        # arrives: callers zip them with their texts strictly.
+        warnings.filterwarnings("ignore", message=r"\[W127\]")
+        docs = load_model().pipe(texts, batch_size=BATCH_SIZE, n_process=processes)
+        return [list(_mentions(doc.ents)) for doc in docs]
 
 
 def _mentions(ents: Iterable) -> Iterator[Mention]:
