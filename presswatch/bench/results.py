@@ -1,0 +1,75 @@
+"""Figures of a benchmark run, medians of repeated runs, and the table they make."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
+
+PACKAGES = ("prefect", "great-expectations", "duckdb", "pyarrow", "trafilatura", "spacy")
+
+
+@dataclass
+class Figure:
+    """One measured figure; `compare` says what it is measured against, in the same run."""
+
+    section: str
+    measure: str
+    value: float
+    unit: str
+    runs: int = 1
+    compare: str = ""
+
+    def cells(self) -> list[str]:
+        value = f"{self.value:,.2f}" if abs(self.value) < 100 else f"{self.value:,.0f}"
+        runs = f"median of {self.runs}" if self.runs > 1 else "1 run"
+        return [self.section, self.measure, f"{value} {self.unit}".strip(), runs, self.compare]
+
+
+def median_seconds(run: Callable[[], object], runs: int) -> float:
+    """Median wall time of `runs` calls of `run`."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    packages = ", ".join(f"{name} {version(name)}" for name in PACKAGES)
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM, {platform.system()} "
+        f"{platform.release()}, Python {sys.version.split()[0]}; {packages}"
+    )
+
+
+def table(figures: list[Figure]) -> str:
+    """A Markdown table: readable as printed text and rendered by GitHub."""
+    rows = [["section", "measure", "value", "runs", "compared with (same run)"]]
+    rows += [figure.cells() for figure in figures]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+        for row in rows
+    ]
+    lines.insert(1, "| " + " | ".join("-" * w for w in widths) + " |")
+    return "\n".join(lines)
+
+
+def report(figures: list[Figure], seconds: float) -> str:
+    """bench/results.md: when, on what, the table."""
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        "# presswatch benchmarks\n\n"
+        f"Written by `make bench` on {stamp} in {seconds / 60:.1f} minutes.\n\n"
+        f"Machine: {machine()}.\n\n{table(figures)}\n"
+    )

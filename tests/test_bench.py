@@ -1,0 +1,53 @@
+"""The benchmark's own parts: its inputs are what it says they are, its table holds its figures.
+(Speed itself is measured by `make bench`, never asserted here.)"""
+
+from __future__ import annotations
+
+import json
+
+from presswatch.archive import read_archive_chunk
+from presswatch.bench.inputs import load_pages, make_drop, write_jsonl, write_warc
+from presswatch.bench.results import Figure, report, table
+from presswatch.model import InputFile
+
+
+def test_the_table_holds_every_figure_with_its_runs_and_comparison():
+    figures = [
+        Figure("throughput", "HTML pages, entities on", 6.25, "articles/s", 3, "1.2x its parts"),
+        Figure("scale", "coverage_by_outlet, 1M articles", 123.4, "ms", 5),
+    ]
+    lines = table(figures).splitlines()
+    assert len(lines) == 4 and len({len(line) for line in lines}) == 1  # aligned
+    assert "| 6.25 articles/s" in lines[2] and "median of 3" in lines[2]
+    assert "1.2x its parts" in lines[2]
+    assert "| 123 ms" in lines[3]
+    page = report(figures, 600)
+    assert page.startswith("# presswatch benchmarks") and "10.0 minutes" in page
+    assert "cores" in page and "duckdb" in page
+
+
+def test_the_drop_folders_hold_each_page_once_in_their_format(tmp_path):
+    pages = load_pages()[:3]
+    html = make_drop(pages, "html", tmp_path / "html")
+    assert sorted(p.suffix for p in html.iterdir()) == [".html"] * 3
+    jsonl = make_drop(pages, "jsonl", tmp_path / "jsonl") / "crawl.jsonl"
+    records = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    assert [r["url"] for r in records] == [p["url"] for p in pages]
+    assert all(r["maintext"] for r in records)
+
+
+def test_large_streams_reach_their_size_with_distinct_articles(tmp_path):
+    pages = load_pages()[:5]
+    jsonl = tmp_path / "crawl.jsonl"
+    count = write_jsonl(jsonl, pages, 3_000_000)
+    lines = jsonl.read_text(encoding="utf-8").splitlines()
+    assert jsonl.stat().st_size >= 3_000_000 and len(lines) == count
+    assert len({json.loads(line)["url"] for line in lines}) == count
+    assert all("raw_html" in json.loads(line) for line in lines)
+
+    warc = tmp_path / "crawl.warc.gz"
+    responses = write_warc(warc, pages, 5_000_000)
+    item = InputFile(warc, warc.name, warc.stat().st_size, 0)
+    chunk = read_archive_chunk(item, "hash", 0, 0, 1000)
+    assert warc.stat().st_size >= 5_000_000
+    assert len(chunk.documents) == responses and chunk.skipped > responses  # images around pages
