@@ -51,3 +51,25 @@ def test_large_streams_reach_their_size_with_distinct_articles(tmp_path):
     chunk = read_archive_chunk(item, "hash", 0, 0, 1000)
     assert warc.stat().st_size >= 5_000_000
     assert len(chunk.documents) == responses and chunk.skipped > responses  # images around pages
+
+
+def test_the_synthetic_lake_is_committed_by_the_lake_writer_and_queryable(tmp_path):
+    import duckdb
+    import numpy as np
+
+    from presswatch.bench.scale import grow
+    from presswatch.bench.synthetic import SEED, load_pools
+    from warehouse.publish import publish
+
+    rng = np.random.default_rng(SEED)
+    grow(tmp_path, load_pools(rng), rng, 0, 3_000)
+    publish(tmp_path)
+    with duckdb.connect(str(tmp_path / "presswatch.duckdb"), read_only=True) as con:
+        articles, outlets, ids = con.sql(
+            "select count(*), count(distinct outlet_domain), count(distinct article_id) "
+            "from articles"
+        ).fetchall()[0]
+        assert articles == ids == 3_000 and outlets > 50
+        top = con.sql("select articles from coverage_by_entity limit 1").fetchall()[0][0]
+        assert 100 < top < 3_000  # skewed names: the top one in many articles, not all
+        assert con.sql("select max(articles) from stories").fetchall()[0][0] > 5

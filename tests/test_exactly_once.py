@@ -49,6 +49,12 @@ def check(data: Path, complete: bool) -> None:
         assert con.sql(ONCE).fetchall() == [(0,)]  # nothing doubled, whatever the instant
         doubled = "select source_file from ingest_log group by 1 having count(*) > 1"
         assert con.sql(f"select count(*) from ({doubled})").fetchall() == [(0,)]
+        # The entity views count joined rows as articles: both keys must stay unique.
+        keys = con.sql(
+            "select (select count(*) - count(distinct article_id) from articles),"
+            " (select count(*) - count(distinct (article_id, name, label)) from entities)"
+        )
+        assert keys.fetchall() == [(0, 0)]
     if complete:
         assert (accepted, quarantined) == (FILES - FILES // 10, FILES // 10)
 

@@ -1,10 +1,11 @@
--- Articles and stories naming each entity, per publication day.
+-- Articles and stories naming each entity, per publication day. Each joined row is another
+-- article (see coverage_by_entity), so count(*) counts articles.
 create or replace view entity_by_date as
 select
     e.name,
     e.label,
     a.published_date,
-    count(distinct a.article_id) as articles,
+    count(*) as articles,
     count(distinct coalesce(a.story_id, a.article_id)) as stories,
     count(distinct coalesce(a.outlet_domain, a.outlet)) as outlets
 from entities e

@@ -1,0 +1,199 @@
+"""Scale: the coverage views on a synthetic lake of 100k, then 1M articles, from one build.
+
+The figures answer "does the warehouse stay interactive as the lake grows?": a lake of 100k
+articles is built and measured, then grown to 1M and measured again, so both sizes come from
+the same files (the 1M lake is the 100k lake plus 900k more articles). The articles come from
+presswatch.bench.synthetic.
+
+The lake is written by the pipeline's own writer (presswatch.lake): each batch's table files
+with `Lake.write_file`, then `Lake.commit_batch` with its quarantine and ledger rows, which
+writes the ledger file last and so commits the batch, as an ingest does. A batch holds 50k
+articles, so the lake looks compacted (`presswatch compact`: few large files), not like 5,000
+micro-batches of 200 files: 2 files per table at 100k, 20 at 1M.
+
+Queries run on presswatch.duckdb opened read-only, as a user opens it; each is timed as the
+median of `runs` after one warm-up run, fetching every row as an Arrow table. The big entity
+views are timed as the README queries them (QUERIES); whole, they are exports of millions of
+rows, timed only with `exports` (EXPORTS). Run alone: `python -m presswatch.bench.scale
+[--exports]`.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from presswatch.bench.results import Figure, median_seconds, table
+from presswatch.bench.synthetic import (
+    BATCH_ARTICLES,
+    FILE_RECORDS,
+    SEED,
+    Pools,
+    load_pools,
+    make_batch,
+)
+from presswatch.lake import Lake, new_batch_id, utc_now
+from presswatch.progress import Progress
+from warehouse.publish import DATABASE, publish
+
+# What a user asks of each view. Most are read whole; entity_by_date (1.5M rows at 1M
+# articles) and entity_cooccurrence (3.2M rows) are read as the README queries them, for one
+# entity or one day: read whole they are exports (5 to 7 s and 2 GB of memory at 1M articles),
+# measured only when asked for (EXPORTS).
+PUTIN = "'Vladimir Putin'"
+QUERIES = {
+    "coverage_by_outlet": "select * from coverage_by_outlet",
+    "coverage_by_date": "select * from coverage_by_date",
+    "coverage_by_entity": "select * from coverage_by_entity",
+    "entity_by_date, one entity": (
+        f"select * from entity_by_date where name = {PUTIN} order by published_date"
+    ),
+    "entity_by_date, one day's top 20": (
+        "select * from entity_by_date where published_date = date '2025-06-01' "
+        "order by articles desc limit 20"
+    ),
+    "entity_cooccurrence, one entity's top 10": (
+        f"select * from entity_cooccurrence where name_a = {PUTIN} or name_b = {PUTIN} "
+        "order by articles desc limit 10"
+    ),
+    "stories": "select * from stories",
+    "syndication": "select * from syndication",
+    "title ilike '%putin%'": "select count(*) from articles where title ilike '%putin%'",
+    "title regexp_matches": (
+        "select count(*) from articles where regexp_matches(title, '\\b(trade|tariffs?)\\b', 'i')"
+    ),
+}
+EXPORTS = {
+    "entity_by_date, every row": "select * from entity_by_date",
+    "entity_cooccurrence, every row": "select * from entity_cooccurrence",
+}
+
+
+def bench_scale(
+    work: Path,
+    sizes: tuple[int, ...] = (100_000, 1_000_000),
+    runs: int = 5,
+    *,
+    exports: bool = False,
+) -> list[Figure]:
+    """Grow one lake in `work` through `sizes` articles; time every query at each size
+    (and the whole of the big entity views too, with `exports`)."""
+    data = Path(work) / "scale"
+    rng = np.random.default_rng(SEED)
+    pools = load_pools(rng)
+    queries = QUERIES | (EXPORTS if exports else {})
+    figures, timings, built = [], {}, 0
+    for size in sizes:
+        seconds, entities = grow(data, pools, rng, built, size)
+        figures.append(_build_figure(data, size, size - built, seconds, entities))
+        built = size
+        timings[size] = time_queries(data, queries, runs)
+    return figures + _query_figures(timings, runs)
+
+
+def _label(size: int) -> str:
+    return f"{size / 1e6:g}M" if size >= 1_000_000 else f"{size / 1e3:g}k"
+
+
+def _build_figure(data: Path, size: int, added: int, seconds: float, entities: int) -> Figure:
+    lake = data / "lake"
+    megabytes = {t: _megabytes(lake / t) for t in ("articles", "entities")}
+    return Figure(
+        "scale",
+        f"build to {_label(size)} articles (generate + write), articles/s",
+        added / seconds,
+        "articles/s",
+        compare=(
+            f"{added:,} articles, {entities:,} entity rows in {seconds:.1f} s; lake "
+            f"{_megabytes(lake):,.0f} MB on disk (articles {megabytes['articles']:,.0f}, "
+            f"entities {megabytes['entities']:,.0f}), files of {BATCH_ARTICLES:,} articles"
+        ),
+    )
+
+
+def _megabytes(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def _query_figures(timings: dict[int, dict[str, tuple[float, int]]], runs: int) -> list[Figure]:
+    """The largest size's time per query, compared with the smallest's: growth for growth."""
+    small, large = min(timings), max(timings)
+    figures = []
+    for name, (seconds, rows) in timings[large].items():
+        compare = f"{rows:,} rows"
+        if large != small:
+            before, _ = timings[small][name]
+            compare = (
+                f"{_label(small)}: {before * 1e3:,.0f} ms; x{seconds / before:.1f} "
+                f"for x{large / small:g} data; {compare}"
+            )
+        figures.append(
+            Figure("scale", f"{name}, {_label(large)} articles", seconds * 1e3, "ms", runs, compare)
+        )
+    return figures
+
+
+def time_queries(data: Path, queries: dict[str, str], runs: int) -> dict[str, tuple[float, int]]:
+    """Median seconds and rows of each query, on the database opened read-only."""
+    import duckdb
+
+    publish(data)
+    results = {}
+    with (
+        duckdb.connect(str(data / DATABASE), read_only=True) as con,
+        Progress("scale: queries", len(queries), "queries") as progress,
+    ):
+        for name, sql in queries.items():
+            rows = con.sql(sql).to_arrow_table().num_rows  # warm-up: file metadata cached
+            seconds = median_seconds(lambda sql=sql: con.sql(sql).to_arrow_table(), runs)
+            results[name] = (seconds, rows)
+            progress.advance(note=f"{name}: {seconds * 1e3:,.0f} ms")
+    return results
+
+
+def grow(
+    data: Path, pools: Pools, rng: np.random.Generator, have: int, target: int
+) -> tuple[float, int]:
+    """Add articles to the lake, a committed batch at a time, from `have` to `target`.
+    Returns the seconds taken and the entity rows written."""
+    started, entities = time.perf_counter(), 0
+    with (
+        Lake(data).locked() as lake,
+        Progress(f"scale: lake to {_label(target)}", target - have, "articles") as progress,
+    ):
+        while have < target:
+            count = min(BATCH_ARTICLES, target - have)
+            batch_id = new_batch_id(utc_now())
+            batch = make_batch(pools, rng, count, have // FILE_RECORDS, batch_id)
+            lake.write_file("articles", batch_id, batch.articles)
+            lake.write_file("entities", batch_id, batch.entities)
+            # commit_batch writes the ledger file last: the batch becomes visible only then.
+            lake.commit_batch(batch_id, {"quarantine": batch.quarantine, "ledger": batch.ledger})
+            entities += len(batch.entities)
+            del batch
+            pa.default_memory_pool().release_unused()  # hand the batch's ~0.5 GB back for DuckDB
+            have += count
+            progress.advance(count)
+    return time.perf_counter() - started, entities
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m presswatch.bench.scale [--exports]`: the figures as a table on stdout."""
+    exports = "--exports" in (sys.argv[1:] if argv is None else argv)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="presswatch-scale-") as work:
+        figures = bench_scale(Path(work), exports=exports)
+    minutes = (time.perf_counter() - started) / 60
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(table(figures))
+    print(f"\n{minutes:.1f} minutes; peak RSS {peak:,.0f} MB", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
