@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from presswatch.settings import set_quiet_defaults
+from presswatch.settings import local_flow_runs, set_quiet_defaults
 
 logger = logging.getLogger("presswatch")
 
@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
 def run_ingest(args: argparse.Namespace) -> int:
     from flows.ingest import ingest
 
-    counts = ingest(str(args.drop), _data(args))
+    with local_flow_runs():
+        counts = ingest(str(args.drop), _data(args))
     print(format_summary(counts))
     return 0
 
@@ -37,14 +38,17 @@ def run_ingest(args: argparse.Namespace) -> int:
 def run_watch(args: argparse.Namespace) -> int:
     from flows.watch import watch
 
-    print(format_summary(watch(str(args.drop), _data(args))))
+    with local_flow_runs():
+        counts = watch(str(args.drop), _data(args))
+    print(format_summary(counts))
     return 0
 
 
 def run_compact(args: argparse.Namespace) -> int:
     from flows.maintenance import compaction
 
-    result = compaction(_data(args))
+    with local_flow_runs():
+        result = compaction(_data(args))
     print(f"compacted {result['merged_files']} files ({result['rows']} rows)")
     return 0
 

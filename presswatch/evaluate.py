@@ -20,7 +20,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from presswatch.settings import set_quiet_defaults
+from presswatch.settings import local_flow_runs, set_quiet_defaults
 
 WORD = re.compile(r"\w+")
 SHINGLE = 4
@@ -87,7 +87,8 @@ def run_pipeline(corpus: Path, fmt: str, work: Path) -> tuple[dict[str, dict], f
 
     drop, data = work / fmt / "drop", work / fmt / "data"
     shutil.copytree(corpus / fmt, drop)
-    counts = ingest(str(drop), str(data))
+    with local_flow_runs():
+        counts = ingest(str(drop), str(data))
     with duckdb.connect(str(data / "presswatch.duckdb"), read_only=True) as con:
         relation = con.sql("select * from articles")
         names, rows = relation.columns, relation.fetchall()

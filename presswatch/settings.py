@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -21,6 +23,21 @@ def set_quiet_defaults() -> None:
     """Apply QUIET_ENV where the user has not set the variable."""
     for key, value in QUIET_ENV.items():
         os.environ.setdefault(key, value)
+
+
+@contextmanager
+def local_flow_runs() -> Iterator[None]:
+    """Flow runs started inside: without a Prefect server configured, each runs against a
+    temporary one that ends with this process, so no one reads their heartbeats, whose thread
+    holds the end of every run for up to a second (it sleeps in 1 s steps): they are off. With a
+    server (PREFECT_API_URL), Prefect's own heartbeat setting stands."""
+    from prefect.settings import get_current_settings, temporary_settings
+
+    if get_current_settings().api.url:
+        yield
+        return
+    with temporary_settings(updates={"flows.heartbeat_frequency": None}):
+        yield
 
 
 @dataclass(frozen=True)

@@ -191,3 +191,14 @@ def test_a_long_ingest_shows_progress_lines_when_not_on_a_terminal(cli, seed_dro
     assert "ingest: 5/5 files (100%" in err and "5 articles" in err
     assert "\r" not in err  # plain lines, not a bar, in a pipe
     assert out.startswith("ingested 5 files: 5 accepted")
+
+
+def test_heartbeats_are_off_only_when_no_prefect_server_could_read_them(prefect_server):
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    from presswatch.settings import local_flow_runs
+
+    with local_flow_runs():  # the test server is configured: Prefect's own setting stands
+        assert get_current_settings().flows.heartbeat_frequency is not None
+    with temporary_settings(restore_defaults={PREFECT_API_URL}), local_flow_runs():
+        assert get_current_settings().flows.heartbeat_frequency is None
