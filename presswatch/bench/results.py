@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
+from pathlib import Path
 
 PACKAGES = ("prefect", "great-expectations", "duckdb", "pyarrow", "trafilatura", "spacy")
 
@@ -43,13 +44,42 @@ def median_seconds(run: Callable[[], object], runs: int) -> float:
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
+    cpu = _cpu_model() or platform.processor() or platform.machine()
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     packages = ", ".join(f"{name} {version(name)}" for name in PACKAGES)
     return (
         f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM, {platform.system()} "
         f"{platform.release()}, Python {sys.version.split()[0]}; {packages}"
     )
+
+
+def _cpu_model() -> str:
+    """The CPU's model name (Linux), which says more than the architecture."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return ""
+    return next(
+        (line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), ""
+    )
+
+
+def cpu_times() -> list[int]:
+    """The machine's CPU time counters (Linux /proc/stat; empty elsewhere)."""
+    try:
+        first = Path("/proc/stat").read_text().split("\n", 1)[0]
+    except OSError:
+        return []
+    return [int(ticks) for ticks in first.split()[1:9]]
+
+
+def stolen(before: list[int], after: list[int]) -> str:
+    """The share of CPU time a virtual machine's host took between two readings (steal): on a
+    busy host every figure is slower, so a table says how busy its host was."""
+    if not before or not after:
+        return ""
+    ticks = [b - a for a, b in zip(before, after, strict=True)]
+    return f"; the host took {100 * ticks[7] / max(sum(ticks), 1):.0f}% of its CPU time (steal)"
 
 
 def table(figures: list[Figure]) -> str:
@@ -65,11 +95,11 @@ def table(figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
-def report(figures: list[Figure], seconds: float) -> str:
-    """bench/results.md: when, on what, the table."""
+def report(figures: list[Figure], seconds: float, steal: str = "") -> str:
+    """bench/results.md: when, on what (and how busy), the table."""
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
         "# presswatch benchmarks\n\n"
         f"Written by `make bench` on {stamp} in {seconds / 60:.1f} minutes.\n\n"
-        f"Machine: {machine()}.\n\n{table(figures)}\n"
+        f"Machine: {machine()}{steal}.\n\n{table(figures)}\n"
     )
