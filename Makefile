@@ -33,7 +33,8 @@ browser:
 eval: install
 	$(BIN)/python -m presswatch.evaluate eval/corpus --anchors
 
-# Speed and memory against the bare parts: prints one table, writes bench/results.md (~15 min).
+# Speed and memory against the bare parts: prints one table, writes bench/results.md
+# (about 9 to 14 minutes on 2 cores).
 bench: install
 	$(BIN)/python -m presswatch.bench
 

@@ -71,7 +71,7 @@ def memory(work: Path, quick: bool) -> list[Figure]:
     from presswatch.bench.memory import GB, bench_memory
 
     if quick:
-        return bench_memory(work, jsonl_bytes=GB // 20, warc_bytes=GB // 20)
+        return bench_memory(work, jsonl_bytes=GB // 20, warc_bytes=GB // 20, chunk=10)
     return bench_memory(work)
 
 

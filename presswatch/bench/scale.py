@@ -78,7 +78,7 @@ EXPORTS = {
 def bench_scale(
     work: Path,
     sizes: tuple[int, ...] = (100_000, 1_000_000),
-    runs: int = 5,
+    runs: int = 3,
     *,
     exports: bool = False,
 ) -> list[Figure]:
