@@ -64,13 +64,16 @@ def _cpu_model() -> str:
     )
 
 
+STEAL = 7  # /proc/stat's cpu line: user nice system idle iowait irq softirq steal
+
+
 def cpu_times() -> list[int]:
     """The machine's CPU time counters (Linux /proc/stat; empty elsewhere)."""
     try:
         first = Path("/proc/stat").read_text().split("\n", 1)[0]
     except OSError:
         return []
-    return [int(ticks) for ticks in first.split()[1:9]]
+    return [int(ticks) for ticks in first.split()[1 : STEAL + 2]]
 
 
 def stolen(before: list[int], after: list[int]) -> str:
@@ -79,7 +82,7 @@ def stolen(before: list[int], after: list[int]) -> str:
     if not before or not after:
         return ""
     ticks = [b - a for a, b in zip(before, after, strict=True)]
-    return f"; the host took {100 * ticks[7] / max(sum(ticks), 1):.0f}% of its CPU time (steal)"
+    return f"; the host took {100 * ticks[STEAL] / max(sum(ticks), 1):.0f}% of its CPU time (steal)"
 
 
 def table(figures: list[Figure]) -> str:

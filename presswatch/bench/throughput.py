@@ -4,8 +4,8 @@ Each run ingests the corpus pages in one format into fresh lakes, in one process
 models and the Prefect server warm; flow runs set up as `presswatch ingest` sets them): the
 `ingest` flow with entities and without; the same stages as plain calls, without entities, GX
 validation timed on its own; and the parts alone (the library extractor, the NER model, pyarrow
-writing the rows). The flow's time over the plain
-stages is what Prefect costs (it does not depend on entities); GX's is its validation call.
+writing the rows). The flow's time over the plain stages is what Prefect costs (it does not
+depend on entities); GX's is its validation call.
 """
 
 from __future__ import annotations
