@@ -34,7 +34,7 @@ eval: install
 	$(BIN)/python -m presswatch.evaluate eval/corpus --anchors
 
 # Speed and memory against the bare parts: prints one table, writes bench/results.md
-# (about 9 to 14 minutes on 2 cores).
+# (9 to 16 minutes on 2 cores, by their speed: see README).
 bench: install
 	$(BIN)/python -m presswatch.bench
 

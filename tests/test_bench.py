@@ -7,7 +7,7 @@ import json
 
 from presswatch.archive import read_archive_chunk
 from presswatch.bench.inputs import load_pages, make_drop, write_jsonl, write_warc
-from presswatch.bench.results import Figure, cpu_times, report, stolen, table
+from presswatch.bench.results import Figure, cpu_times, machine, report, steal_share, table
 from presswatch.model import InputFile
 
 
@@ -29,9 +29,9 @@ def test_the_table_holds_every_figure_with_its_runs_and_comparison():
 def test_the_report_says_how_much_cpu_a_busy_host_took():
     # /proc/stat counters: user nice system idle iowait irq softirq steal
     before, after = [100, 0, 50, 800, 0, 0, 0, 50], [400, 0, 100, 1200, 0, 0, 0, 300]
-    assert stolen(before, after) == "; the host took 25% of its CPU time (steal)"
-    assert "took 25% of its CPU time" in report([], 60, stolen(before, after))
-    assert stolen([], after) == ""  # not Linux: nothing claimed
+    assert steal_share(before, after) == 25
+    assert "took 25% of its CPU time" in report([], 60, machine(steal_share(before, after)))
+    assert steal_share([], after) is None and "steal" not in machine(None)  # not Linux
     assert len(cpu_times()) == 8  # the machine the tests run on is Linux
 
 

@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from presswatch.bench.results import Figure, cpu_times, machine, report, stolen, table
+from presswatch.bench.results import Figure, cpu_times, machine, report, steal_share, table
 from presswatch.settings import set_quiet_defaults
 
 
@@ -93,11 +93,11 @@ def main(argv: list[str] | None = None) -> int:
             figures += SECTIONS[name](Path(work), args.quick)
         print(f"bench: {name} took {time.monotonic() - section_started:.0f} s", file=sys.stderr)
     print(table(figures))
-    steal = stolen(ticks, cpu_times())
-    print(f"machine: {machine()}{steal}", file=sys.stderr)
+    about = machine(steal_share(ticks, cpu_times()))
+    print(f"machine: {about}", file=sys.stderr)
     if not args.quick and not args.only:  # results.md holds complete runs only
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(report(figures, time.monotonic() - started, steal), encoding="utf-8")
+        args.out.write_text(report(figures, time.monotonic() - started, about), encoding="utf-8")
         print(f"written to {args.out}", file=sys.stderr)
     return 0
 

@@ -41,16 +41,15 @@ def bench_memory(
         print(f"memory: writing a {size / GB:.2f} GB {kind} file", file=sys.stderr)
         records = write(path, pages, size)
         run = _ingest_peak(drop, work / f"data-{kind}", path, chunk)
-        file_gb = path.stat().st_size / GB
+        file_mb = path.stat().st_size / 1e6
         figures += [
-            Figure("memory", f"peak RSS ingesting a {file_gb:.1f} GB {kind} file "
-                   f"({records:,} articles)", run.peak_mb, "MB", 1,
-                   f"{run.early_mb:.0f} MB once its first {1000 * run.early_gb:,.0f} MB were "
-                   f"committed, same run: x{run.peak_mb / run.early_mb:.2f} for "
-                   f"x{file_gb / run.early_gb:.1f} input"),
-            Figure("memory", f"{kind} stream ingest rate, entities off",
-                   1000 * file_gb / run.seconds, "MB/s", 1,
-                   f"{records / run.seconds:.0f} articles/s"),
+            Figure("memory", f"peak RSS ingesting a {file_mb / 1000:.1f} GB {kind} file "
+                   f"({records:,} articles)", run.peak_rss_mb, "MB", 1,
+                   f"{run.early_rss_mb:.0f} MB once its first {run.early_committed_mb:,.0f} MB "
+                   f"were committed, same run: x{run.peak_rss_mb / run.early_rss_mb:.2f} for "
+                   f"x{file_mb / run.early_committed_mb:.1f} input"),
+            Figure("memory", f"{kind} stream ingest rate, entities off", file_mb / run.seconds,
+                   "MB/s", 1, f"{records / run.seconds:.0f} articles/s"),
         ]  # fmt: skip
     return figures
 
@@ -59,9 +58,9 @@ def bench_memory(
 class PeakRun:
     """What `_ingest_peak` read of one ingest process."""
 
-    peak_mb: float = 0.0
-    early_mb: float = 0.0  # the peak once EARLY of the file was committed
-    early_gb: float = 0.0  # how much was committed then (whole chunks)
+    peak_rss_mb: float = 0.0
+    early_rss_mb: float = 0.0  # the peak once EARLY of the file was committed
+    early_committed_mb: float = 0.0  # how much of the file that was (whole chunks)
     seconds: float = 0.0
 
 
@@ -79,15 +78,15 @@ def _ingest_peak(drop: Path, data: Path, path: Path, chunk: int | None) -> PeakR
         while child.poll() is None:
             peak_kb = max(peak_kb, _high_water_kb(child.pid))
             committed = _committed_bytes(data, total)
-            if not run.early_mb and EARLY * total <= committed < total:
-                run.early_mb, run.early_gb = peak_kb / 1000, committed / GB
+            if not run.early_rss_mb and EARLY * total <= committed < total:
+                run.early_rss_mb, run.early_committed_mb = peak_kb / 1000, committed / 1e6
             progress.update(committed / 1e6)
             time.sleep(0.5)
     if child.returncode:
         raise RuntimeError(f"ingest of {path} failed: {child.stderr.read().decode()[-2000:]}")
-    if not run.early_mb:
+    if not run.early_rss_mb:
         raise RuntimeError(f"{path} was committed in one piece: make it larger than one chunk")
-    run.peak_mb, run.seconds = peak_kb / 1000, time.monotonic() - started
+    run.peak_rss_mb, run.seconds = peak_kb / 1000, time.monotonic() - started
     return run
 
 

@@ -43,13 +43,15 @@ def median_seconds(run: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-def machine() -> str:
+def machine(steal: float | None = None) -> str:
+    """What ran the benchmarks and, given its share (see steal_share), how busy its host was."""
     cpu = _cpu_model() or platform.processor() or platform.machine()
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     packages = ", ".join(f"{name} {version(name)}" for name in PACKAGES)
+    busy = "" if steal is None else f"; the host took {steal:.0f}% of its CPU time (steal)"
     return (
         f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM, {platform.system()} "
-        f"{platform.release()}, Python {sys.version.split()[0]}; {packages}"
+        f"{platform.release()}, Python {sys.version.split()[0]}; {packages}{busy}"
     )
 
 
@@ -76,13 +78,13 @@ def cpu_times() -> list[int]:
     return [int(ticks) for ticks in first.split()[1 : STEAL + 2]]
 
 
-def stolen(before: list[int], after: list[int]) -> str:
-    """The share of CPU time a virtual machine's host took between two readings (steal): on a
-    busy host every figure is slower, so a table says how busy its host was."""
+def steal_share(before: list[int], after: list[int]) -> float | None:
+    """The percentage of CPU time a virtual machine's host took between two readings (steal):
+    on a busy host every figure is slower. None where there are no readings."""
     if not before or not after:
-        return ""
+        return None
     ticks = [b - a for a, b in zip(before, after, strict=True)]
-    return f"; the host took {100 * ticks[STEAL] / max(sum(ticks), 1):.0f}% of its CPU time (steal)"
+    return 100 * ticks[STEAL] / max(sum(ticks), 1)
 
 
 def table(figures: list[Figure]) -> str:
@@ -98,11 +100,11 @@ def table(figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
-def report(figures: list[Figure], seconds: float, steal: str = "") -> str:
-    """bench/results.md: when, on what (and how busy), the table."""
+def report(figures: list[Figure], seconds: float, about: str | None = None) -> str:
+    """bench/results.md: when, on what (`about`, else machine()), the table."""
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
         "# presswatch benchmarks\n\n"
         f"Written by `make bench` on {stamp} in {seconds / 60:.1f} minutes.\n\n"
-        f"Machine: {machine()}{steal}.\n\n{table(figures)}\n"
+        f"Machine: {about or machine()}.\n\n{table(figures)}\n"
     )

@@ -19,13 +19,12 @@ from pathlib import Path
 from presswatch.bench.inputs import FORMATS, load_pages, make_drop
 from presswatch.bench.results import Figure
 from presswatch.progress import Progress
+from presswatch.settings import local_flow_runs
 
 LABELS = {"text": "text dumps", "html": "HTML pages", "jsonl": "crawler JSONL", "warc": "WARC"}
 
 
 def bench_throughput(runs: int = 3, formats: tuple[str, ...] = FORMATS) -> list[Figure]:
-    from presswatch.settings import local_flow_runs
-
     pages = load_pages()
     figures = []
     with local_flow_runs(), Progress("throughput", len(formats) * runs, "runs") as progress:
