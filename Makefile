@@ -5,8 +5,11 @@ BIN := $(VENV)/bin
 DATA ?= data
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export GX_ANALYTICS_ENABLED ?= false
+# setuptools' note on every editable install that is not a src layout (its import finder keeps
+# only `presswatch` importable, so the note does not apply): noise in `make demo`.
+SETUPTOOLS_QUIET := PYTHONWARNINGS="ignore:Editable installation"
 
-.PHONY: install demo test eval pin bench lint format lock clean browser
+.PHONY: install demo test eval pin bench lint format lock clean browser compat
 
 install: $(VENV)/.installed
 
@@ -14,7 +17,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade "pip>=24"
-	$(BIN)/pip install --quiet --constraint constraints.txt --editable ".[dev]"
+	$(SETUPTOOLS_QUIET) $(BIN)/pip install --quiet --constraint constraints.txt --editable ".[dev]"
 	touch $@
 
 demo: install
@@ -22,8 +25,18 @@ demo: install
 	$(BIN)/presswatch report --data $(DATA)
 	$(BIN)/presswatch report --data $(DATA) --out $(DATA)/report.html
 
-test: install lint browser
+test: install lint browser compat
 	$(BIN)/python -m pytest
+
+# Other DuckDB readers, each in its own folder (tests/test_compat.py opens the views file with them).
+compat: $(VENV)/compat/.installed
+
+$(VENV)/compat/.installed: tests/duckdb-readers.txt $(VENV)/.installed
+	rm -rf $(VENV)/compat
+	grep -v '^#' tests/duckdb-readers.txt | while read -r req; do \
+	  $(BIN)/pip install --quiet --no-deps --target "$(VENV)/compat/$$(echo $$req | sed 's/==/-/')" "$$req" || exit 1; \
+	done
+	touch $@
 
 # Headless Chromium for the report's browser test (Debian's package; CI runs as root).
 browser:
@@ -54,7 +67,7 @@ format: install
 lock:
 	rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet --upgrade "pip>=24"
 	$(BIN)/pip install --quiet --editable ".[dev]"
-	$(BIN)/pip freeze --exclude-editable > constraints.txt
+	$(BIN)/pip freeze --exclude-editable --all | grep -v '^pip==' > constraints.txt  # setuptools too
 	touch $(VENV)/.installed
 
 clean:

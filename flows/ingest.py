@@ -12,6 +12,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
+from presswatch.warehouse.publish import publish
 
 from presswatch import discover, pipeline
 from presswatch.clean_source import clean_sources
@@ -23,7 +24,6 @@ from presswatch.settings import Settings
 from presswatch.stories.store import StoryStore
 from presswatch.streams import Stream, is_stream
 from presswatch.validate import validate_articles
-from warehouse.publish import publish
 
 logger = logging.getLogger("presswatch")
 

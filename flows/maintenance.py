@@ -22,5 +22,5 @@ def compaction(data: str | None = None) -> dict:
     settings = Settings.from_env(data=data)
     with Lake(settings.data).locked() as lake:
         result = compact_lake(lake)
-    logger.info("compacted %d files, %d rows", result.merged_files, result.rows)
+    logger.debug("compacted %d files, %d rows", result.merged_files, result.rows)
     return vars(result)

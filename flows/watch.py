@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from prefect import flow
+from presswatch.flows.ingest import excluded_folders, existing_folder, ingest_files, publish_views
 
-from flows.ingest import excluded_folders, existing_folder, ingest_files, publish_views
 from presswatch.arrivals import Arrivals, stop_on_signals
 from presswatch.lake import Lake
 from presswatch.ledger import Ledger

@@ -7,16 +7,22 @@ import logging
 import sys
 from pathlib import Path
 
-from presswatch.settings import local_flow_runs, set_quiet_defaults
+from presswatch import lifeline
+from presswatch.settings import set_quiet_defaults
+from presswatch.temporary_server import local_flow_runs
 
 logger = logging.getLogger("presswatch")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    set_quiet_defaults()
-    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    set_quiet_defaults(args.verbose)
+    # presswatch's own progress at INFO; libraries' messages (trafilatura's "discarding data")
+    # only when they are errors, unless -v asks for everything.
+    root_level = logging.INFO if args.verbose else logging.ERROR
+    logging.basicConfig(level=root_level, format="%(message)s", stream=sys.stderr)
     logger.setLevel(logging.DEBUG if args.verbose else logging.INFO)
+    lifeline.forked_children_die_with_us()
     try:
         return args.run(args)
     except KeyboardInterrupt:
@@ -27,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from flows.ingest import ingest
+    from presswatch.flows.ingest import ingest
 
     with local_flow_runs():
         counts = ingest(str(args.drop), _data(args))
@@ -36,7 +42,7 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 def run_watch(args: argparse.Namespace) -> int:
-    from flows.watch import watch
+    from presswatch.flows.watch import watch
 
     with local_flow_runs():
         counts = watch(str(args.drop), _data(args))
@@ -45,7 +51,7 @@ def run_watch(args: argparse.Namespace) -> int:
 
 
 def run_compact(args: argparse.Namespace) -> int:
-    from flows.maintenance import compaction
+    from presswatch.flows.maintenance import compaction
 
     with local_flow_runs():
         result = compaction(_data(args))

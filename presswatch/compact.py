@@ -58,7 +58,7 @@ def _compact_data(lake: Lake, files: dict, batch_id: str, now) -> Compaction:
     for path in old:
         path.unlink(missing_ok=True)
     rows = sum(len(t) for t in merged.values())
-    logger.info("compacted %d files (%d rows) into batch %s", len(old), rows, batch_id)
+    logger.debug("compacted %d files (%d rows) into batch %s", len(old), rows, batch_id)
     return Compaction(batch_id, len(old), rows)
 
 

@@ -20,7 +20,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from presswatch.settings import local_flow_runs, set_quiet_defaults
+from presswatch.settings import set_quiet_defaults
+from presswatch.temporary_server import local_flow_runs
 
 WORD = re.compile(r"\w+")
 SHINGLE = 4
@@ -83,7 +84,7 @@ def run_pipeline(corpus: Path, fmt: str, work: Path) -> tuple[dict[str, dict], f
     """Ingest one format's pages with the real flow; (articles by page id, pages per second)."""
     import duckdb
 
-    from flows.ingest import ingest
+    from presswatch.flows.ingest import ingest
 
     drop, data = work / fmt / "drop", work / fmt / "data"
     shutil.copytree(corpus / fmt, drop)

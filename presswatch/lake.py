@@ -45,7 +45,9 @@ TYPES = {
 @functools.cache
 def table_schemas() -> dict[str, pa.Schema]:
     """Arrow schemas of the lake's tables, from schemas/tables.json."""
-    spec = json.loads(files("schemas").joinpath("tables.json").read_text(encoding="utf-8"))
+    spec = json.loads(
+        files("presswatch.schemas").joinpath("tables.json").read_text(encoding="utf-8")
+    )
     return {
         table: pa.schema(
             pa.field(

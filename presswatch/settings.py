@@ -3,41 +3,22 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 ENV_PREFIX = "PRESSWATCH_"
 CLEAN_SOURCE = ("keep", "move", "delete")
-# Quiet third-party defaults for our commands, set before those libraries are imported.
-QUIET_ENV = {
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "GX_ANALYTICS_ENABLED": "false",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
-    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
-}
+# Third-party defaults for our commands, set before those libraries are imported: no analytics
+# calls; Prefect logs errors only (its shutdown notes, such as "Still processing items", are
+# noise on a command's output) unless the command is verbose.
+NO_ANALYTICS = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false"}
+QUIET_LOGS = {"PREFECT_LOGGING_LEVEL": "ERROR", "PREFECT_SERVER_LOGGING_LEVEL": "ERROR"}
 
 
-def set_quiet_defaults() -> None:
-    """Apply QUIET_ENV where the user has not set the variable."""
-    for key, value in QUIET_ENV.items():
+def set_quiet_defaults(verbose: bool = False) -> None:
+    """Apply these defaults where the user has not set the variable."""
+    for key, value in (NO_ANALYTICS if verbose else NO_ANALYTICS | QUIET_LOGS).items():
         os.environ.setdefault(key, value)
-
-
-@contextmanager
-def local_flow_runs() -> Iterator[None]:
-    """Flow runs started inside: without a Prefect server configured, each runs against a
-    temporary one that ends with this process, so no one reads their heartbeats, whose thread
-    holds the end of every run for up to a second (it sleeps in 1 s steps): they are off. With a
-    server (PREFECT_API_URL), Prefect's own heartbeat setting stands."""
-    from prefect.settings import get_current_settings, temporary_settings
-
-    if get_current_settings().api.url:
-        yield
-        return
-    with temporary_settings(updates={"flows.heartbeat_frequency": None}):
-        yield
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ SUITE_FILE = "article_suite.json"
 
 @functools.cache
 def load_suite() -> dict:
-    return json.loads(files("schemas").joinpath(SUITE_FILE).read_text(encoding="utf-8"))
+    return json.loads(files("presswatch.schemas").joinpath(SUITE_FILE).read_text(encoding="utf-8"))
 
 
 @functools.cache

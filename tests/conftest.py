@@ -28,7 +28,7 @@ def prefect_server():
 @pytest.fixture
 def run_ingest(prefect_server, monkeypatch, tmp_path):
     """Run the real ingest flow on a drop folder; returns its counts."""
-    from flows.ingest import ingest
+    from presswatch.flows.ingest import ingest
 
     monkeypatch.setenv("PRESSWATCH_MIN_FILE_AGE", "0")
     data = tmp_path / "data"
@@ -68,7 +68,8 @@ def cli(prefect_server, tmp_path):
 
     from prefect.settings import PREFECT_API_URL
 
-    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PRESSWATCH_MIN_FILE_AGE": "0"}
+    env = {key: value for key, value in os.environ.items() if key != "PREFECT_LOGGING_LEVEL"}
+    env.update(PREFECT_API_URL=PREFECT_API_URL.value(), PRESSWATCH_MIN_FILE_AGE="0")
 
     def start(*args: str, **env_overrides: str) -> subprocess.Popen:
         return subprocess.Popen(

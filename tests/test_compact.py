@@ -27,7 +27,7 @@ def test_compaction_merges_every_table_and_changes_no_count(
     before = query(COUNTS)
     assert len(batch_files(lake, "articles")) == 5
 
-    from flows.maintenance import compaction
+    from presswatch.flows.maintenance import compaction
 
     result = compaction(str(run_ingest.data))
 

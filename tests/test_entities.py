@@ -304,7 +304,9 @@ def test_large_batches_use_every_core(monkeypatch):
 
 
 def test_alias_table_is_readable_data():
-    data = json.loads(files("schemas").joinpath("entity_aliases.json").read_text(encoding="utf-8"))
+    data = json.loads(
+        files("presswatch.schemas").joinpath("entity_aliases.json").read_text(encoding="utf-8")
+    )
     assert all({"name", "label", "aliases"} <= set(entry) for entry in data["entities"])
     assert {"titles", "wire_agencies", "not_places"} <= set(data)
 

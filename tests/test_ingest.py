@@ -193,12 +193,44 @@ def test_a_long_ingest_shows_progress_lines_when_not_on_a_terminal(cli, seed_dro
     assert out.startswith("ingested 5 files: 5 accepted")
 
 
-def test_heartbeats_are_off_only_when_no_prefect_server_could_read_them(prefect_server):
+def test_without_a_server_runs_go_to_a_temporary_one_of_ours_without_heartbeats(prefect_server):
+    import httpx
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
-    from presswatch.settings import local_flow_runs
+    from presswatch.temporary_server import local_flow_runs
 
-    with local_flow_runs():  # the test server is configured: Prefect's own setting stands
+    configured = get_current_settings().api.url
+    with local_flow_runs():  # the test server is configured: it is used, heartbeats stand
+        assert get_current_settings().api.url == configured
         assert get_current_settings().flows.heartbeat_frequency is not None
     with temporary_settings(restore_defaults={PREFECT_API_URL}), local_flow_runs():
-        assert get_current_settings().flows.heartbeat_frequency is None
+        settings = get_current_settings()
+        temporary = settings.api.url
+        assert temporary.startswith("http://127.0.0.1:") and temporary != configured
+        assert httpx.get(f"{temporary}/health").status_code == 200
+        assert settings.flows.heartbeat_frequency is None
+    with pytest.raises(httpx.ConnectError):  # stopped with the block
+        httpx.get(f"{temporary}/health")
+
+
+def test_an_ingest_prints_presswatch_lines_only_and_verbose_shows_the_libraries(
+    cli, seed_drop, tmp_path
+):
+    (seed_drop / "login.html").write_text(  # trafilatura warns "discarding data" on it
+        "<html><head><title>Sign in</title></head><body><form>"
+        "<input name=user><button>Log in</button></form></body></html>"
+    )
+    run = cli("ingest", str(seed_drop), "--data", str(tmp_path / "quiet"))
+    out, err = run.communicate(timeout=300)
+    assert run.returncode == 0, err
+    assert out.splitlines() == [
+        "ingested 6 files: 5 accepted, 1 quarantined, 0 duplicates, 0 already ingested",
+        "quarantine reasons: body_too_short 1",
+    ]
+    assert err.splitlines() == [f"6 new or changed files in {seed_drop}"]
+
+    loud = cli("-v", "ingest", str(seed_drop), "--data", str(tmp_path / "loud"))
+    out, err = loud.communicate(timeout=300)
+    assert loud.returncode == 0, err
+    assert "discarding data" in err  # the library's own warning
+    assert "Finished in state Completed" in err  # Prefect's flow-run log

@@ -65,7 +65,7 @@ class Rendered:
 def lake(prefect_server, tmp_path_factory) -> tuple[Path, Path]:
     """One real ingest: the seed story, a crawl, a copy with a hostile title and outlet, and bad
     files; then one more file that arrives too late for it. Returns (drop, data)."""
-    from flows.ingest import ingest
+    from presswatch.flows.ingest import ingest
 
     root = tmp_path_factory.mktemp("report")
     drop, data = root / "drop", root / "data"

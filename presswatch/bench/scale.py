@@ -40,7 +40,7 @@ from presswatch.bench.synthetic import (
 )
 from presswatch.lake import Lake, new_batch_id, utc_now
 from presswatch.progress import Progress
-from warehouse.publish import DATABASE, publish
+from presswatch.warehouse.publish import DATABASE, publish
 
 # What a user asks of each view. Most are read whole; entity_by_date (1.5M rows at 1M
 # articles) and entity_cooccurrence (3.2M rows) are read as the README queries them, for one

@@ -22,6 +22,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +34,7 @@ from presswatch.lake import table_schemas, utc_now
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "eval" / "corpus" / "gold.json.gz"
 ENTITIES_GOLD = ROOT / "eval" / "entities_gold.json"
-ALIASES = ROOT / "schemas" / "entity_aliases.json"
+ALIASES = files("presswatch.schemas").joinpath("entity_aliases.json")
 
 SEED = 20261123
 BATCH_ARTICLES = 50_000  # articles per batch, hence per file: a compacted lake's few big files

@@ -19,7 +19,7 @@ from pathlib import Path
 from presswatch.bench.inputs import FORMATS, load_pages, make_drop
 from presswatch.bench.results import Figure
 from presswatch.progress import Progress
-from presswatch.settings import local_flow_runs
+from presswatch.temporary_server import local_flow_runs
 
 LABELS = {"text": "text dumps", "html": "HTML pages", "jsonl": "crawler JSONL", "warc": "WARC"}
 
@@ -47,7 +47,7 @@ def _one_run(pages: list[dict], fmt: str) -> dict[str, float]:
 
     import pyarrow.parquet as pq
 
-    from flows.ingest import ingest
+    from presswatch.flows.ingest import ingest
 
     with tempfile.TemporaryDirectory(prefix="presswatch-bench-") as folder:
         work = Path(folder)
@@ -75,7 +75,7 @@ def _plain_stages(drop: Path, data: Path) -> tuple[dict, list]:
     from presswatch.stories.store import StoryStore
     from presswatch.streams import Stream, is_stream
     from presswatch.validate import validate_articles
-    from warehouse.publish import publish
+    from presswatch.warehouse.publish import publish
 
     seconds: dict[str, float] = {}
 

@@ -45,7 +45,7 @@ def load_model():  # -> spacy.language.Language, untyped to keep spaCy's import 
     """The spaCy pipeline, NER only; loaded once per process."""
     import spacy  # lazy: importing presswatch must stay cheap for flows that never run NER
 
-    logger.info("loading %s", MODEL)
+    logger.debug("loading %s", MODEL)
     return spacy.load(MODEL, exclude=list(UNUSED_PIPES))
 
 

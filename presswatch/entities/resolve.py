@@ -53,7 +53,9 @@ class Rules:
 def load_rules(path: Path | None = None) -> Rules:
     """Resolution rules from a JSON file (default: the packaged schemas/entity_aliases.json)."""
     if path is None:
-        text = files("schemas").joinpath("entity_aliases.json").read_text(encoding="utf-8")
+        text = (
+            files("presswatch.schemas").joinpath("entity_aliases.json").read_text(encoding="utf-8")
+        )
     else:
         text = Path(path).read_text(encoding="utf-8")
     data = json.loads(text)

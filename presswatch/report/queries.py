@@ -16,7 +16,7 @@ from pathlib import Path
 from presswatch.discover import scan
 from presswatch.progress import Progress
 from presswatch.settings import Settings
-from warehouse.publish import DATABASE
+from presswatch.warehouse.publish import DATABASE
 
 logger = logging.getLogger(__name__)
 
@@ -277,7 +277,7 @@ def fetch_reasons(con) -> list[dict]:
 
 def count_waiting(drop: Path, ledger: set[tuple[str, int]], settings: Settings) -> int:
     """Files of the drop folder whose path and size the ledger does not have yet."""
-    # The folders `ingest` leaves out (flows.ingest.excluded_folders; not imported: Prefect).
+    # The folders `ingest` leaves out (flows/ingest.py's excluded_folders; not imported: Prefect).
     excluded = (settings.data, drop / settings.processed_dir, drop / settings.rejected_dir)
     return sum((f.source_file, f.size) not in ledger for f in scan(drop, excluded))
 

@@ -78,7 +78,7 @@ class StoryIndex:
         index = cls(copies=CopyIndex(signatures, sizes))
         for row in rows:
             index._remember(row, add_signature=None)
-        logger.info("stories: index of %d articles (%d keys)", len(rows), len(index.postings))
+        logger.debug("stories: index of %d articles (%d keys)", len(rows), len(index.postings))
         return index
 
     def __len__(self) -> int:
