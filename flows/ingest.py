@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from prefect import flow, task
@@ -14,16 +15,17 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 from presswatch.warehouse.publish import publish
 
-from presswatch import discover, pipeline
+from presswatch import discover, intake, pipeline
 from presswatch.clean_source import clean_sources
 from presswatch.lake import Lake, new_batch_id, utc_now
 from presswatch.ledger import Ledger
 from presswatch.model import InputFile
+from presswatch.pipeline import Run
 from presswatch.progress import Progress
+from presswatch.sandbox import Extractors
 from presswatch.settings import Settings
 from presswatch.stories.store import StoryStore
 from presswatch.streams import Stream, is_stream
-from presswatch.validate import validate_articles
 
 logger = logging.getLogger("presswatch")
 
@@ -47,7 +49,7 @@ load_files = stage(pipeline.load_files, "load")
 hash_file = stage(pipeline.hash_file, "hash")
 load_stream = stage(pipeline.load_stream, "load-stream")
 extract_documents = stage(pipeline.extract_documents, "extract")
-validate = stage(validate_articles, "validate")
+validate = stage(pipeline.validate, "validate")
 find_entities = stage(pipeline.find_entities, "entities")
 group_stories = stage(pipeline.group_stories, "stories")
 commit = stage(pipeline.commit, "commit")
@@ -59,91 +61,112 @@ def ingest(drop: str, data: str | None = None) -> dict:
     """Ingest every ready file of `drop` not yet in the ledger; returns the run's counts."""
     settings = Settings.from_env(data=data)
     drop_path = existing_folder(drop)
-    with Lake(settings.data).locked() as lake:
+    with (
+        Lake(settings.data).locked() as lake,
+        Extractors(settings.limits, settings.extract_processes) as extractors,
+    ):
         publish_views(lake.data)  # first: users can query while a long first pass runs
-        ledger, stories = Ledger.load(lake), StoryStore.load(lake)
-        excluded = excluded_folders(drop_path, settings, lake)
-        found = find_ready(drop_path, ledger, settings.min_file_age, excluded)
+        run = Run(lake, Ledger.load(lake), StoryStore.load(lake), drop_path, settings, extractors)
+        found = find_ready(drop_path, run.ledger, settings.min_file_age, excluded_folders(run))
         summary = pipeline.BatchSummary(
             files=found.unchanged, unchanged=found.unchanged, waiting=found.waiting
         )
         logger.info("%d new or changed files in %s", len(found.ready), drop)
-        summary.add(
-            ingest_files(
-                lake, ledger, stories, found.ready, drop_path, settings, show_progress=True
-            )
-        )
+        summary.add(ingest_files(run, found.ready, show_progress=True))
+        summary.set_aside = list(lake.set_aside)
     create_markdown_artifact(summary.to_markdown(), key="presswatch-ingest",
                              description=f"What this run did with {drop}")  # fmt: skip
     return summary.as_dict()
 
 
 def ingest_files(
-    lake: Lake,
-    ledger: Ledger,
-    stories: StoryStore,
-    ready: list[InputFile],
-    drop: Path,
-    settings: Settings,
-    show_progress: bool = False,
+    run: Run, ready: list[InputFile], show_progress: bool = False
 ) -> pipeline.BatchSummary:
-    """Pages in batches of batch_size, streams in chunks; each batch committed on its own."""
-    summary = pipeline.BatchSummary()
-    pages = [f for f in ready if not is_stream(f)]
-    size = settings.batch_size
-    batches = [pages[i : i + size] for i in range(0, len(pages), size)]
+    """Pages in batches (of batch_size files, max_batch_bytes bytes), streams in chunks; each
+    batch committed on its own."""
+    settings, summary = run.settings, pipeline.BatchSummary()
+    pages = [f for f in ready if not is_stream(f) or f.refusal]  # refused: never opened
+    batches = list(in_batches(pages, settings.batch_size, settings.max_batch_bytes))
     progress = (
         Progress("ingest", len(pages), "files") if show_progress and len(batches) > 1 else None
     )
+    streams = [f for f in ready if is_stream(f) and not f.refusal]
     for files in batches:
         started = time.monotonic()
-        loaded = load_files(files, ledger, settings.max_file_bytes)
-        result = ingest_batch(lake, ledger, stories, loaded, drop, settings, started)
+        loaded = load_files(files, run.ledger, settings.limits)
+        streams += loaded.streams
+        result = ingest_batch(run, loaded, started)
         logger.debug("batch: %s", result.describe())
         if progress:
             progress.advance(len(files), f"{summary.accepted + result.accepted} articles")
         summary.add(result)
     if progress:
         progress.finish()
-    for item in (f for f in ready if is_stream(f)):
-        content_hash = hash_file(item)
-        with Stream(item) as stream, Progress(item.source_file, item.size, "MB", scale=1e6) as bar:
-            while True:  # one committed batch per chunk of the stream's records
-                started = time.monotonic()
-                loaded = load_stream(stream, content_hash, ledger, size)
-                result = ingest_batch(lake, ledger, stories, loaded, drop, settings, started)
-                logger.debug("%s: %s", item.source_file, result.describe())
-                summary.add(result)
-                if loaded.finished:
-                    bar.update(item.size, f"{summary.accepted} articles")
-                    break
-                bar.update(loaded.progress[item.source_file][1], f"{summary.accepted} articles")
+    for item in streams:
+        summary.add(ingest_stream(run, item))
     return summary
 
 
-def ingest_batch(
-    lake: Lake,
-    ledger: Ledger,
-    stories: StoryStore,
-    loaded: pipeline.Loaded,
-    drop: Path,
-    settings: Settings,
-    started: float,
-) -> pipeline.BatchSummary:
+def ingest_stream(run: Run, item: InputFile) -> pipeline.BatchSummary:
+    """A streamed input, one committed batch per chunk of its records."""
+    summary = pipeline.BatchSummary()
+    try:
+        content_hash = hash_file(item)
+    except intake.Refused as exc:  # swapped for a link or a pipe since the scan
+        refused = replace(item, refusal=(exc.reason, str(exc)))
+        return ingest_batch(run, load_files([refused], run.ledger), time.monotonic())
+    except OSError as exc:
+        logger.warning("cannot read %s: %s", item.source_file, exc)
+        return summary  # gone: the next scan tries again
+    with Stream(item, run.settings.limits) as stream, \
+            Progress(item.source_file, item.size, "MB", scale=1e6) as bar:  # fmt: skip
+        while True:
+            started = time.monotonic()
+            loaded = load_stream(stream, content_hash, run.ledger, run.settings.batch_size)
+            result = ingest_batch(run, loaded, started)
+            logger.debug("%s: %s", item.source_file, result.describe())
+            summary.add(result)
+            bar.update(stream.position(), f"{summary.accepted} articles")
+            if loaded.finished:
+                return summary
+
+
+def ingest_batch(run: Run, loaded: pipeline.Loaded, started: float) -> pipeline.BatchSummary:
     """What was read -> extract -> validate -> enrich -> write, committed as one batch."""
-    now = utc_now()
+    settings, limits, now = run.settings, run.settings.limits, utc_now()
     batch_id = new_batch_id(now)
-    rows, unextracted = extract_documents(loaded.documents)
+    rows, unextracted = extract_documents(run.extractors, loaded.documents, limits)
     accepted, invalid = validate(rows, now)
-    entities = find_entities(accepted, settings.ner_processes) if settings.entities else []
-    accepted, story_rows = group_stories(stories.index, accepted, entities)
-    rejected = loaded.rejections + unextracted + invalid
-    result = commit(lake, ledger, loaded, accepted, rejected, entities, story_rows, batch_id, now)
-    stories.written(batch_id)
-    clean_sources(settings.clean_source, drop / settings.processed_dir,
-                  drop / settings.rejected_dir, loaded, accepted, rejected)  # fmt: skip
+    entities, unrecognized = ([], [])
+    if settings.entities:
+        entities, unrecognized = find_entities(
+            accepted, settings.ner_processes, limits.max_ner_chars
+        )
+    accepted, story_rows, ungrouped = group_stories(
+        run.stories.index, pipeline.without(accepted, unrecognized), entities
+    )
+    rejected = loaded.rejections + unextracted + invalid + unrecognized + ungrouped
+    result = commit(run.lake, run.ledger, loaded, accepted, rejected, entities, story_rows,
+                    batch_id, now)  # fmt: skip
+    run.stories.written(batch_id)
+    clean_sources(settings.clean_source, run.drop / settings.processed_dir,
+                  run.drop / settings.rejected_dir, loaded, accepted, rejected)  # fmt: skip
     result.seconds = time.monotonic() - started
     return result
+
+
+def in_batches(files: list[InputFile], count: int, size: int) -> Iterator[list[InputFile]]:
+    """Consecutive groups of at most `count` files and (unless one file alone is larger)
+    `size` bytes."""
+    batch, held = [], 0
+    for item in files:
+        if batch and (len(batch) >= count or held + item.size > size):
+            yield batch
+            batch, held = [], 0
+        batch.append(item)
+        held += item.size
+    if batch:
+        yield batch
 
 
 def existing_folder(drop: str) -> Path:
@@ -153,6 +176,7 @@ def existing_folder(drop: str) -> Path:
     return path
 
 
-def excluded_folders(drop: Path, settings: Settings, lake: Lake) -> tuple[Path, ...]:
+def excluded_folders(run: Run) -> tuple[Path, ...]:
     """Folders under the drop folder that hold no inputs: the data and the moved files."""
-    return (lake.data, drop / settings.processed_dir, drop / settings.rejected_dir)
+    return (run.lake.data, run.drop / run.settings.processed_dir,
+            run.drop / run.settings.rejected_dir)  # fmt: skip

@@ -10,7 +10,8 @@ from presswatch.flows.ingest import excluded_folders, existing_folder, ingest_fi
 from presswatch.arrivals import Arrivals, stop_on_signals
 from presswatch.lake import Lake
 from presswatch.ledger import Ledger
-from presswatch.pipeline import BatchSummary, warm_up
+from presswatch.pipeline import BatchSummary, Run, warm_up
+from presswatch.sandbox import Extractors
 from presswatch.settings import Settings
 from presswatch.stories.store import StoryStore
 
@@ -26,31 +27,38 @@ def watch(drop: str, data: str | None = None) -> dict:
     settings = Settings.from_env(data=data)
     drop_path = existing_folder(drop)
     lake = Lake(settings.data)
-    warm_up(
-        settings.entities
-    )  # the first arrival should not wait seconds for imports and model loading
-    with lake.locked():
-        ledger, stories = Ledger.load(lake), StoryStore.load(lake)
-        publish_views(lake.data)
-    stop = stop_on_signals()
-    summary = BatchSummary()
-    excluded = excluded_folders(drop_path, settings, lake)
-    with Arrivals(
-        drop_path, excluded, ledger.is_unchanged, settings.min_file_age, settings.rescan_interval
-    ) as arrivals:
-        logger.info("watching %s; Ctrl-C stops", drop_path)
+    with Extractors(settings.limits, settings.extract_processes) as extractors:
+        # The first arrival should not wait seconds for imports, models and extractors.
+        extractors.start()
+        warm_up(settings.entities)
+        with lake.locked():
+            run = Run(lake, Ledger.load(lake), StoryStore.load(lake), drop_path, settings,
+                      extractors)  # fmt: skip
+            publish_views(lake.data)
+        return watch_arrivals(run)
+
+
+def watch_arrivals(run: Run) -> dict:
+    settings, stop, summary = run.settings, stop_on_signals(), BatchSummary()
+    with Arrivals(run.drop, excluded_folders(run), run.ledger.is_unchanged,
+                  settings.min_file_age, settings.rescan_interval) as arrivals:  # fmt: skip
+        logger.info("watching %s; Ctrl-C stops", run.drop)
         while not stop.is_set():
             ready = arrivals.next_batch(
                 settings.max_files_per_trigger, settings.trigger_interval, stop
             )
             if not ready:
                 continue
-            with lake.locked():
-                ledger.refresh(lake)  # another process may have taken some of them
-                stories = stories.refresh(lake)
-                fresh = [f for f in ready if not ledger.is_unchanged(f)]
-                result = ingest_files(lake, ledger, stories, fresh, drop_path, settings)
+            damaged = len(run.lake.set_aside)
+            with run.lake.locked():
+                if len(run.lake.set_aside) > damaged:  # the ledger forgot a damaged batch
+                    run.ledger = Ledger.load(run.lake)
+                run.ledger.refresh(run.lake)  # another process may have taken some of them
+                run.stories = run.stories.refresh(run.lake)
+                fresh = [f for f in ready if not run.ledger.is_unchanged(f)]
+                result = ingest_files(run, fresh)
             logger.info("micro-batch: %s", result.describe())
             summary.add(result)
+    summary.set_aside = list(run.lake.set_aside)
     logger.info("stopped: %s", summary.describe())
     return summary.as_dict()

@@ -7,14 +7,20 @@ with each committed chunk, so an interrupted archive resumes where its last chun
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 
 from presswatch.decode import DecodeError, decode_bytes
+from presswatch.intake import open_checked
 from presswatch.model import Chunk, Document, InputFile, Rejection
+from presswatch.read import too_many_records
+from presswatch.settings import DEFAULT_LIMITS, Limits
 
 logger = logging.getLogger(__name__)
 
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz")
+CHUNK_RECORDS = 10_000  # records of any kind in one chunk (presswatch.streams keeps the same)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -23,30 +29,63 @@ def is_archive(name: str) -> bool:
 
 
 def read_archive_chunk(
-    item: InputFile, content_hash: str, start_record: int, start_offset: int, max_documents: int
+    item: InputFile,
+    content_hash: str,
+    start_record: int,
+    start_offset: int,
+    max_documents: int,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Chunk:
-    """Documents from record `start_record` (at byte `start_offset`) on; max_documents at most."""
+    """Documents from record `start_record` (at byte `start_offset`) on; max_documents at most
+    (or CHUNK_RECORDS records of any kind)."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     chunk = Chunk(next_record=start_record, next_offset=start_offset)
     index = start_record
-    with open(item.path, "rb") as handle:
+
+    def reject(reason: str, detail: str) -> None:
+        chunk.rejections.append(
+            Rejection(item.source_file, index, "warc", content_hash, [reason], detail)
+        )
+
+    # warcio writes its notes on damaged records to stderr itself: they go to the debug log.
+    with open_checked(item) as handle, contextlib.redirect_stderr(io.StringIO()) as notes:
         handle.seek(start_offset)
         records = ArchiveIterator(handle)
+        records.known_format = "warc"  # else a file of garbage parses as an old ARC archive
         try:
             for index, record in enumerate(records, start_record):
-                if len(chunk.documents) >= max_documents:
+                full = len(chunk.documents) >= max_documents
+                if full or index - start_record >= CHUNK_RECORDS:
                     chunk.next_record, chunk.next_offset = index, records.get_record_offset()
                     chunk.done = False
                     return chunk
+                if index >= limits.max_records_per_file:
+                    chunk.rejections.append(
+                        too_many_records(item.source_file, "warc", content_hash, limits)
+                    )
+                    return chunk
+                length = int(record.rec_headers.get_header("Content-Length") or 0)
+                if length > limits.max_stream_bytes:
+                    reject("too_large", f"record {index} declares {length} bytes: it and the "
+                                        "records after it are not read "
+                                        "(PRESSWATCH_MAX_STREAM_BYTES)")  # fmt: skip
+                    return chunk
+                if length > limits.max_record_bytes:
+                    reject("too_large", f"record {index} has {length} bytes, over the "
+                                        f"{limits.max_record_bytes} limit "
+                                        "(PRESSWATCH_MAX_RECORD_BYTES)")  # fmt: skip
+                    continue  # the iterator reads past its content without keeping it
                 _read_record(record, item.source_file, index, content_hash, chunk)
         except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
             # A damaged record ends the archive: what came before it is kept.
-            chunk.rejections.append(
-                Rejection(item.source_file, index, "warc", content_hash, ["corrupt_archive"],
-                          f"cannot read the archive past record {index}: {exc}")
-            )  # fmt: skip
+            reject("corrupt_archive", f"cannot read the archive past record {index}: {exc}")
+        finally:
+            if notes.getvalue():
+                logger.debug("%s: %s", item.source_file, notes.getvalue().strip())
+    if start_record == 0 and not (chunk.documents or chunk.rejections or chunk.skipped):
+        reject("empty_file", "the archive holds no records")
     return chunk
 
 

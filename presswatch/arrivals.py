@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from presswatch import intake
 from presswatch.discover import is_temporary_name, scan
 from presswatch.hints import is_sidecar
 from presswatch.model import InputFile
@@ -94,12 +95,7 @@ class Arrivals:
         self._next_rescan = time.monotonic() + self.rescan_interval
 
     def _stat(self, path: Path) -> InputFile | None:
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            return None  # gone again (moved on, deleted): nothing to do
-        relative = path.relative_to(self.drop).as_posix()
-        return InputFile(path, relative, stat.st_size, stat.st_mtime_ns)
+        return intake.inspect(path, self.drop)  # None: gone again (moved on, deleted)
 
     def _excluded(self, path: Path) -> bool:
         return any(path.is_relative_to(folder) for folder in self.exclude) or any(

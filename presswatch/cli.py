@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 from presswatch import lifeline
+from presswatch.lake import LakeDamaged
 from presswatch.settings import set_quiet_defaults
 from presswatch.temporary_server import local_flow_runs
+from presswatch.warehouse.publish import PublishError
 
 logger = logging.getLogger("presswatch")
 
@@ -30,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, NotADirectoryError, ValueError) as exc:
         print(f"presswatch: {exc}", file=sys.stderr)
         return 2
+    except (OSError, PublishError, LakeDamaged) as exc:  # the pipeline itself failed
+        print(f"presswatch: {exc}", file=sys.stderr)
+        return 1
 
 
 def run_ingest(args: argparse.Namespace) -> int:
@@ -92,6 +97,8 @@ def format_summary(counts: dict) -> str:
     if counts["reasons"]:
         reasons = ", ".join(f"{code} {n}" for code, n in sorted(counts["reasons"].items()))
         line += f"\nquarantine reasons: {reasons}"
+    for damage in counts.get("set_aside", []):
+        line += f"\ndamaged lake file set aside: {damage}"
     return line
 
 

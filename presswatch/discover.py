@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from presswatch import intake
 from presswatch.hints import is_sidecar
 from presswatch.ledger import Ledger
 from presswatch.model import InputFile
@@ -23,24 +24,35 @@ def is_temporary_name(name: str) -> bool:
 
 
 def scan(drop: Path, exclude: tuple[Path, ...] = ()) -> list[InputFile]:
-    """Every input under drop: regular files with a final name, sorted by path.
+    """Every input under drop with a final name, sorted by path (see presswatch.intake: entries
+    that may not be read are listed too, refused, so that each is quarantined once).
 
     Hidden folders are skipped, and NAME.meta.json sidecars are hints for NAME, not inputs.
+    A linked folder is not entered: one inside the drop folder is scanned where it really is,
+    one that leads out of it is refused.
     """
     drop = drop.resolve()
     excluded = {p.resolve() for p in exclude}
     found = []
     for folder, dirs, names in os.walk(drop):
-        dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and Path(folder, d) not in excluded
-        )
-        for name in names:
+        kept = []
+        for name in dirs:
             path = Path(folder, name)
-            if is_temporary_name(name) or is_sidecar(name) or not path.is_file():
+            if name.startswith(".") or path in excluded:
                 continue
-            stat = path.stat()
-            relative = path.relative_to(drop).as_posix()
-            found.append(InputFile(path, relative, stat.st_size, stat.st_mtime_ns))
+            if path.is_symlink():
+                item = intake.inspect(path, drop)
+                if item is not None and item.refusal and item.refusal[0] == intake.OUTSIDE_DROP:
+                    found.append(item)
+                continue
+            kept.append(name)
+        dirs[:] = sorted(kept)
+        for name in names:
+            if is_temporary_name(name) or is_sidecar(name):
+                continue
+            item = intake.inspect(Path(folder, name), drop)
+            if item is not None:
+                found.append(item)
     return sorted(found, key=lambda f: f.source_file)
 
 
@@ -73,8 +85,5 @@ def find_ready(
 
 
 def _unchanged_since(item: InputFile) -> bool:
-    try:
-        stat = item.path.stat()
-    except FileNotFoundError:
-        return False
-    return (stat.st_size, stat.st_mtime_ns) == (item.size, item.mtime_ns)
+    now = intake.inspect(item.path, Path(item.drop))
+    return now is not None and (now.size, now.mtime_ns) == (item.size, item.mtime_ns)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from pathlib import Path
 
+from presswatch import intake
 from presswatch.extract.metadata import domain_of
+from presswatch.model import InputFile
+from presswatch.read import parse_json
 
 logger = logging.getLogger(__name__)
 
 SIDECAR_SUFFIX = ".meta.json"
+SIDECAR_MAX_BYTES = 1_000_000  # a few keys: a larger sidecar is not one
+SIDECAR_MAX_DEPTH = 8
 SIDECAR_KEYS = {  # hint -> the sidecar keys that carry it, first match wins
     "url": ("url", "link", "source_url"),
     "outlet": ("outlet", "source_name", "publisher", "site_name"),
@@ -32,24 +36,35 @@ def sidecar_paths(path: Path) -> tuple[Path, ...]:
     )
 
 
-def find_hints(path: Path, source_file: str) -> dict:
-    """url, outlet, published_at and outlet_domain hints for one input (absent when not given)."""
+def find_hints(item: InputFile) -> dict:
+    """url, outlet, published_at and outlet_domain hints for one input (absent when not given).
+
+    A sidecar is read like any input of the drop folder (presswatch.intake), and bounded: one
+    that leads out of the folder, is too large or is not JSON is ignored with a warning.
+    """
     hints: dict = {}
-    folder = source_file.split("/")[0] if "/" in source_file else ""
+    folder = item.source_file.split("/")[0] if "/" in item.source_file else ""
     if DOMAIN_NAME.match(folder) and domain_of(f"http://{folder}"):
         hints["outlet_domain"] = domain_of(f"http://{folder}")
-    for sidecar in sidecar_paths(path):
-        if sidecar.is_file():
+    drop = Path(item.drop) if item.drop else item.path.parent.resolve()
+    for path in sidecar_paths(item.path):
+        sidecar = intake.inspect(path, drop)
+        if sidecar is not None:
             hints.update(_read_sidecar(sidecar))
             break
     return hints
 
 
-def _read_sidecar(path: Path) -> dict:
+def _read_sidecar(sidecar: InputFile) -> dict:
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        logger.warning("ignoring sidecar %s: %s", path, exc)
+        if sidecar.refusal:
+            raise ValueError(sidecar.refusal[1])
+        data, _ = intake.read_bytes(sidecar, SIDECAR_MAX_BYTES)
+        if data is None:
+            raise ValueError(f"over {SIDECAR_MAX_BYTES} bytes")
+        record = parse_json(data.decode("utf-8"), SIDECAR_MAX_DEPTH)
+    except (OSError, ValueError, intake.Refused, intake.StillWriting) as exc:
+        logger.warning("ignoring sidecar %s: %s", sidecar.source_file, exc)
         return {}
     if not isinstance(record, dict):
         return {}

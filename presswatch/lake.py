@@ -20,6 +20,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ TABLES = ("articles", "quarantine", "entities", "story_index", "ledger", "compac
 DATA_TABLES = ("articles", "quarantine", "entities", "story_index")
 EMPTY_FILE = "00000000-empty.parquet"  # keeps every glob non-empty and pins column types
 LOCK_FILE = ".presswatch.lock"
+VERIFIED_FILE = ".presswatch.verified.json"  # lake files read whole once: name -> size, mtime
+DAMAGED_DIR = "damaged"  # batches set aside because one of their files cannot be read
 TMP_SUFFIX = ".tmp"
 TYPES = {
     "string": pa.string(),
@@ -62,6 +65,11 @@ def table_schemas() -> dict[str, pa.Schema]:
     }
 
 
+class LakeDamaged(RuntimeError):
+    """A ledger or compaction file cannot be read: what was ingested is unknown, so the run
+    stops rather than ingest anything twice."""
+
+
 def new_batch_id(now: datetime) -> str:
     """Sortable by time, unique across processes."""
     return f"{now:%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}"
@@ -77,6 +85,7 @@ class Lake:
         # ledger only when a data file it has not seen, or a new compaction, appears.
         self._committed: set[str] = set()
         self._compactions: set[str] = set()
+        self.set_aside: list[str] = []  # what verify set aside while this object lived
 
     def table_dir(self, table: str) -> Path:
         return self.root / table
@@ -101,6 +110,7 @@ class Lake:
                 fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 self.prepare()
+                self.verify()
                 self.recover()
                 yield self
             finally:
@@ -129,6 +139,82 @@ class Lake:
                 if path.name.endswith(TMP_SUFFIX) or (path.suffix == ".parquet" and stale):
                     logger.warning("removing %s, left by an interrupted batch", path.name)
                     path.unlink(missing_ok=True)
+
+    def verify(self) -> None:
+        """Read every lake file not read whole before (or changed since), so that a damaged one
+        never reaches a query: the views would fail on it, naming no file.
+
+        A data file that cannot be read takes its batch out: every file of the batch goes to
+        DATA/damaged/BATCH/ with a REASON.txt, and the ledger forgets the batch's inputs, so they
+        are read again from the drop folder on the next pass, counted once. A ledger or
+        compaction file that cannot be read raises LakeDamaged.
+        """
+        record = self.data / VERIFIED_FILE
+        try:
+            known = json.loads(record.read_text())
+        except (OSError, ValueError):
+            known = {}
+        checked, damaged = {}, {}
+        for table in TABLES:
+            for path in self.files(table):
+                key, found = f"{table}/{path.name}", path.stat()
+                signature = [found.st_size, found.st_mtime_ns]
+                if known.get(key) != signature:
+                    try:
+                        _read_whole(path)
+                    except Exception as exc:  # what a damaged file raises varies by damage
+                        damaged[path] = f"{type(exc).__name__}: {exc}"
+                        continue
+                checked[key] = signature
+        for path, error in damaged.items():
+            table = path.parent.name
+            if table in ("ledger", "compactions"):
+                raise LakeDamaged(
+                    f"{path} cannot be read ({error}). It records what was ingested, so "
+                    "presswatch stops rather than ingest anything twice: restore it from a "
+                    f"backup, or move it out of {path.parent} to have its inputs read again."
+                )
+            if path.exists():  # not yet moved with another damaged file of its batch
+                self._set_aside(path.stem, f"{table}/{path.name} cannot be read: {error}")
+        if checked != known:
+            _write_text_atomic(record, json.dumps(checked, sort_keys=True))
+        if damaged:
+            self._committed, self._compactions = set(), set()
+            self.prepare()  # an empty schema file may have been among them
+
+    def _set_aside(self, batch: str, why: str) -> None:
+        """Move every file of `batch` to DATA/damaged/BATCH/ and forget its inputs."""
+        compaction = self.table_dir("compactions") / f"{batch}.parquet"
+        replaced = set()
+        if compaction.exists():
+            replaced = {b for row in pq.read_table(compaction).to_pylist() for b in row["replaces"]}
+        target = self.data / DAMAGED_DIR / batch
+        target.mkdir(parents=True, exist_ok=True)
+        for table in TABLES:
+            path = self.table_dir(table) / f"{batch}.parquet"
+            if path.exists():
+                os.replace(path, target / f"{table}.parquet")
+        self._forget(replaced | {batch})
+        inputs = "the inputs of the batches it merged" if replaced else "its inputs"
+        (target / "REASON.txt").write_text(
+            f"{why}\nThe files of batch {batch} were moved here, out of the views; {inputs} "
+            "are read again from the drop folder on the next pass, if they are still there.\n"
+        )
+        logger.error("%s: batch %s set aside in %s", why, batch, target)
+        self.set_aside.append(f"{why} (batch {batch}, now in {target})")
+
+    def _forget(self, batches: set[str]) -> None:
+        """Drop the ledger rows of `batches` (rewriting merged ledger files without them)."""
+        for path in self.files("ledger"):
+            rows = pq.read_table(path)
+            keep = pc.invert(pc.is_in(rows["batch_id"], pa.array(sorted(batches))))
+            if pc.all(keep).as_py() is not False:
+                continue
+            kept = rows.filter(keep)
+            if len(kept) or path.name == EMPTY_FILE:
+                self._write_atomic(path, kept)
+            else:
+                path.unlink()
 
     def commit_batch(self, batch_id: str, rows: dict[str, list[dict]]) -> None:
         """Write the batch's table files, then its ledger file, which commits it."""
@@ -169,6 +255,19 @@ class Lake:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
         _fsync_dir(path.parent)
+
+
+def _read_whole(path: Path) -> None:
+    """Decode every page of a Parquet file, a row group at a time (memory stays small)."""
+    parquet = pq.ParquetFile(path)
+    for group in range(parquet.num_row_groups):
+        parquet.read_row_group(group)
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + TMP_SUFFIX)
+    tmp.write_text(text)
+    os.replace(tmp, path)
 
 
 def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:

@@ -14,6 +14,8 @@ class InputFile:
     source_file: str  # relative to the drop folder, with forward slashes
     size: int
     mtime_ns: int
+    drop: str = ""  # the drop folder (resolved): with source_file, the input's ledger key
+    refusal: tuple[str, str] | None = None  # (reason, detail) when it may not be read at all
 
 
 @dataclass

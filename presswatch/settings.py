@@ -30,7 +30,36 @@ class Settings:
     min_file_age: float = 2.0
     """Seconds a file's size and mtime must hold still before a scan counts it as ready."""
     max_file_bytes: int = 50_000_000
-    """Larger non-archive files are quarantined instead of being read into memory."""
+    """A file read whole (not a stream) may hold this many bytes, also once gunzipped; larger
+    ones are quarantined (too_large) unread. Streams are bounded by max_stream_bytes."""
+    max_record_bytes: int = 16_000_000
+    """One page, record or JSONL line: larger ones are quarantined (too_large). The largest page
+    of 1,358 real ones of 1,200 sites (../shared/wcxb) is 5.3 MB of HTML."""
+    max_stream_bytes: int = 20_000_000_000
+    """A streamed input (web archive, large JSONL) is read up to this many bytes (gunzipped);
+    the rest is quarantined (too_large)."""
+    max_records_per_file: int = 1_000_000
+    """Records read from one file (JSON list, JSONL, web archive); the rest is quarantined
+    (too_many_records) in one row."""
+    max_json_depth: int = 64
+    """Nesting of a JSON record; deeper ones are invalid_json (Python's parser stops near 1,000)."""
+    max_body_chars: int = 1_000_000
+    """An extracted body longer than this is quarantined (too_large); the longest of 1,358 real
+    pages is 50,000 characters."""
+    max_ner_chars: int = 100_000
+    """Entities are found in the first this many characters of an article's title and body."""
+    max_seconds_per_file: float = 60.0
+    """Seconds the extractor may spend on one file, or on one record of a multi-record file;
+    over it, the input is quarantined (too_slow) and the run goes on. A page takes 20-100 ms."""
+    max_extract_memory: int = 1_000_000_000
+    """Bytes an extractor process may allocate beyond its start-up size; an input needing more
+    is quarantined (too_large)."""
+    max_batch_bytes: int = 200_000_000
+    """A batch of files read whole is closed once it holds this many bytes (or batch_size
+    files), so memory stays bounded whatever the files' sizes."""
+    extract_processes: int = 0
+    """Extractor processes (each input is extracted in one, bounded in time and memory);
+    0 means one per core."""
     entities: bool = True
     """Find named entities (spaCy). Off is about twice as fast; the entity views stay empty and
     stories group copies only (joining different write-ups of a story takes their entities)."""
@@ -56,6 +85,14 @@ class Settings:
             raise ValueError(
                 f"clean_source={self.clean_source!r}: choose one of {', '.join(CLEAN_SOURCE)}"
             )
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name.startswith("max_") and value <= 0:
+                raise ValueError(f"{ENV_PREFIX}{f.name.upper()}={value}: must be more than 0")
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(**{f.name: getattr(self, f.name) for f in fields(Limits)})
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -69,6 +106,24 @@ class Settings:
         if "data" in values:
             values["data"] = Path(values["data"])
         return replace(cls(), **values)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds on one input that every stage enforces (see Settings for each)."""
+
+    max_file_bytes: int = Settings.max_file_bytes
+    max_record_bytes: int = Settings.max_record_bytes
+    max_stream_bytes: int = Settings.max_stream_bytes
+    max_records_per_file: int = Settings.max_records_per_file
+    max_json_depth: int = Settings.max_json_depth
+    max_body_chars: int = Settings.max_body_chars
+    max_ner_chars: int = Settings.max_ner_chars
+    max_seconds_per_file: float = Settings.max_seconds_per_file
+    max_extract_memory: int = Settings.max_extract_memory
+
+
+DEFAULT_LIMITS = Limits()
 
 
 def _coerce(type_name: str, raw: str, name: str) -> object:

@@ -64,9 +64,12 @@ def _start(output, timeout: float) -> tuple[subprocess.Popen, str]:
         port = _free_port()
         argv = [sys.executable, "-m", "prefect", "server", "start", "--no-ui", "--no-services",
                 "--host", "127.0.0.1", "--port", str(port), "--log-level", "ERROR"]  # fmt: skip
+        # A session of its own: a signal for the command's process group (Ctrl-C, `timeout`)
+        # reaches the command, which then stops the server after its last API calls.
         process = subprocess.Popen(
-            lifeline.command(argv), stdin=subprocess.DEVNULL, stdout=output, stderr=output
-        )
+            lifeline.command(argv), stdin=subprocess.DEVNULL, stdout=output, stderr=output,
+            start_new_session=True,
+        )  # fmt: skip
         api_url = f"http://127.0.0.1:{port}/api"
         if _wait_healthy(process, api_url, timeout):
             return process, api_url

@@ -49,7 +49,7 @@ def seeds() -> tuple[list[dict], list[dict]]:
 
 @pytest.fixture(scope="module")
 def seed_result(seeds) -> tuple[dict[str, dict], list[dict]]:
-    assignments, rows = assign_stories(StoryIndex(), *seeds)
+    assignments, rows, _ = assign_stories(StoryIndex(), *seeds)
     return {a["article_id"]: a for a in assignments}, rows
 
 
@@ -84,7 +84,7 @@ def test_a_reheadered_copy_of_004_joins_its_group_and_story_from_stored_rows(see
     dump = "\n".join(["Kim to meet Putin - The Daily Wire Desk", *menu, *lines[1:]])
     copy = article_from_dump("004-copy", dump)
     index = StoryIndex.from_rows(rows)
-    [assigned], _ = assign_stories(index, [copy], extract_entities([copy]))
+    [assigned], _, _ = assign_stories(index, [copy], extract_entities([copy]))
     assert (assigned["copy_group"], assigned["story_id"]) == ("004", "000")
     assert not assigned["is_original"]
 
@@ -94,7 +94,7 @@ def test_a_near_duplicate_joins_its_original(corpus, kind):
     page = corpus["4a44ab3e4c41d56c"]
     copy = make_copies(page["title"], page["body"], random.Random(1))[kind]
     articles = [plain_article("original", page["body"]), plain_article("copy", copy)]
-    assignments, _ = assign_stories(StoryIndex(), articles, [])
+    assignments, _, _ = assign_stories(StoryIndex(), articles, [])
     assert assignments[1]["copy_group"] == "original"
 
 
@@ -103,7 +103,7 @@ def test_edited_boilerplate_on_both_sides_still_joins(corpus):
     first = insert_boilerplate(paragraphs, random.Random(1))
     second = insert_boilerplate(paragraphs, random.Random(2)).replace("Advertisement", "Ad")
     articles = [plain_article("a", first), plain_article("b", second)]
-    assignments, _ = assign_stories(StoryIndex(), articles, [])
+    assignments, _, _ = assign_stories(StoryIndex(), articles, [])
     assert assignments[1]["copy_group"] == "a"
 
 
@@ -118,7 +118,7 @@ def test_unrelated_articles_sharing_entities_stay_in_different_stories(corpus, p
          "language": "en", "published_at": T0}
         for aid in pair
     ]  # fmt: skip
-    assignments, _ = assign_stories(StoryIndex(), articles, extract_entities(articles))
+    assignments, _, _ = assign_stories(StoryIndex(), articles, extract_entities(articles))
     assert [a["story_id"] for a in assignments] == list(pair)
 
 
@@ -129,7 +129,7 @@ def test_a_copy_dated_over_two_days_after_its_group_is_date_suspect(corpus, days
         plain_article("first", body, published_at=T0),
         plain_article("later", body, published_at=T0 + timedelta(days=days_later)),
     ]
-    assignments, _ = assign_stories(StoryIndex(), articles, [])
+    assignments, _, _ = assign_stories(StoryIndex(), articles, [])
     assert assignments[1]["date_suspect"] is suspect
 
 
@@ -137,8 +137,8 @@ def test_an_earlier_dated_late_arrival_is_original_when_assigned(corpus):
     body = corpus["51374560f40088e2"]["body"]
     first = plain_article("first", body, published_at=T0)
     earlier = plain_article("earlier", body, published_at=T0 - timedelta(hours=5))
-    _, rows = assign_stories(StoryIndex(), [first], [])
-    [assigned], _ = assign_stories(StoryIndex.from_rows(rows), [earlier], [])
+    _, rows, _ = assign_stories(StoryIndex(), [first], [])
+    [assigned], _, _ = assign_stories(StoryIndex.from_rows(rows), [earlier], [])
     assert assigned["is_original"] and assigned["copy_group"] == "first"
 
 
@@ -148,7 +148,7 @@ def test_stored_signatures_load_as_bytes_or_int_lists(corpus, encode):
     row = {"article_id": "stored", "signature": encode(compute_signature(body)),
            "copy_group": "stored", "story_id": "stored", "published_at": T0, "title": "",
            "entities": []}  # fmt: skip
-    [assigned], [new_row] = assign_stories(
+    [assigned], [new_row], _ = assign_stories(
         StoryIndex.from_rows([row]), [plain_article("new", body)], []
     )
     assert assigned["copy_group"] == "stored"
@@ -178,7 +178,7 @@ def test_index_rows_survive_a_parquet_round_trip(seeds, seed_result, tmp_path):
     pq.write_table(pa.Table.from_pylist(rows), tmp_path / "stories.parquet")
     loaded = pq.read_table(tmp_path / "stories.parquet").to_pandas().to_dict("records")
     articles, entities = seeds
-    again, _ = assign_stories(StoryIndex.from_rows(loaded), articles[1:2], entities)
+    again, _, _ = assign_stories(StoryIndex.from_rows(loaded), articles[1:2], entities)
     assert (again[0]["copy_group"], again[0]["story_id"]) == ("000", "000")
 
 
@@ -186,5 +186,5 @@ def test_index_rows_survive_a_parquet_round_trip(seeds, seed_result, tmp_path):
 def test_dated_seeds_form_one_story_in_any_order_without_the_undated_bridge(seeds, order):
     # the seeds claim dates two years apart; without undated 001 they still join on evidence
     articles, entities = seeds
-    assignments, _ = assign_stories(StoryIndex(), [articles[i] for i in order], entities)
+    assignments, _, _ = assign_stories(StoryIndex(), [articles[i] for i in order], entities)
     assert len({a["story_id"] for a in assignments}) == 1

@@ -75,7 +75,13 @@ def memory(work: Path, quick: bool) -> list[Figure]:
     return bench_memory(work)
 
 
-SECTIONS = {f.__name__: f for f in (throughput, entities, stories, latency, scale, memory)}
+def hostile(work: Path, quick: bool) -> list[Figure]:
+    from presswatch.bench.hostile import bench_hostile
+
+    return bench_hostile(work)
+
+
+SECTIONS = {f.__name__: f for f in (throughput, entities, stories, latency, scale, memory, hostile)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -76,7 +76,7 @@ def _ingest_peak(drop: Path, data: Path, path: Path, chunk: int | None) -> PeakR
     total, run, peak_kb = path.stat().st_size, PeakRun(), 0
     with Progress(f"memory: ingest {path.name}", total / 1e6, "MB") as progress:
         while child.poll() is None:
-            peak_kb = max(peak_kb, _high_water_kb(child.pid))
+            peak_kb = max(peak_kb, _tree_high_water_kb(child.pid))
             committed = _committed_bytes(data, total)
             if not run.early_rss_mb and EARLY * total <= committed < total:
                 run.early_rss_mb, run.early_committed_mb = peak_kb / 1000, committed / 1e6
@@ -90,14 +90,12 @@ def _ingest_peak(drop: Path, data: Path, path: Path, chunk: int | None) -> PeakR
     return run
 
 
-def _high_water_kb(pid: int) -> int:
-    """The process's own peak resident set so far (VmHWM), without its Prefect server child."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0  # ended meanwhile
-    line = next((x for x in status.splitlines() if x.startswith("VmHWM:")), "VmHWM: 0 kB")
-    return int(line.split()[1])
+def _tree_high_water_kb(pid: int) -> int:
+    """The peak resident set so far (VmHWM) of the command and of each of its extractor
+    processes, summed; not its Prefect server's."""
+    from presswatch.bench.hostile import extractor_pids, high_water_kb
+
+    return sum(high_water_kb(p) for p in [pid, *extractor_pids(pid)])
 
 
 def _committed_bytes(data: Path, total: int) -> int:

@@ -72,6 +72,7 @@ def _plain_stages(drop: Path, data: Path) -> tuple[dict, list]:
     from presswatch import discover, pipeline
     from presswatch.lake import Lake, new_batch_id, utc_now
     from presswatch.ledger import Ledger
+    from presswatch.sandbox import Extractors
     from presswatch.stories.store import StoryStore
     from presswatch.streams import Stream, is_stream
     from presswatch.validate import validate_articles
@@ -85,8 +86,10 @@ def _plain_stages(drop: Path, data: Path) -> tuple[dict, list]:
         seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - started
         return result
 
+    extractors = Extractors()
+    extractors.warm_up()  # as in a run's later batches
     started = time.perf_counter()
-    with Lake(data).locked() as lake:
+    with Lake(data).locked() as lake, extractors:
         timed("publish", publish, lake.data)
         ledger, stories = Ledger.load(lake), StoryStore.load(lake)
         ready = discover.find_ready(drop, ledger, 0).ready
@@ -97,11 +100,13 @@ def _plain_stages(drop: Path, data: Path) -> tuple[dict, list]:
                 loaded = timed("read", pipeline.load_stream, stream, pipeline.hash_file(item),
                                ledger, 10**6)  # fmt: skip
         else:
-            loaded = timed("read", pipeline.load_files, ready, ledger, 10**9)
+            loaded = timed("read", pipeline.load_files, ready, ledger)
         now = utc_now()
-        rows, unextracted = timed("extract", pipeline.extract_documents, loaded.documents)
+        rows, unextracted = timed("extract", pipeline.extract_documents, extractors,
+                                  loaded.documents)  # fmt: skip
         accepted, invalid = timed("validate (GX)", validate_articles, rows, now)
-        grouped, index_rows = timed("stories", pipeline.group_stories, stories.index, accepted, [])
+        grouped, index_rows, _ = timed("stories", pipeline.group_stories, stories.index,
+                                       accepted, [])  # fmt: skip
         rejected = loaded.rejections + unextracted + invalid
         timed("write", pipeline.commit, lake, ledger, loaded, grouped, rejected, [],
               index_rows, new_batch_id(now), now)  # fmt: skip

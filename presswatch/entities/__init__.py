@@ -12,10 +12,13 @@ logger = logging.getLogger(__name__)
 __all__ = ["extract_entities"]
 
 SEPARATOR = "\n\n"  # title and body are joined with a blank line; offsets count it
+MAX_CHARS = 100_000  # presswatch.settings.Settings.max_ner_chars
 ENGLISH = "en"
 
 
-def extract_entities(articles: list[dict], n_process: int | None = None) -> list[dict]:
+def extract_entities(
+    articles: list[dict], n_process: int | None = None, max_chars: int = MAX_CHARS
+) -> list[dict]:
     """articles: dicts with at least article_id, title, body, language.
     Returns one row per (article, entity):
     {"article_id", "name", "label", "mentions", "first_offset"}
@@ -30,6 +33,8 @@ def extract_entities(articles: list[dict], n_process: int | None = None) -> list
     which would only pollute the coverage views. Other languages return no rows.
 
     n_process: worker processes for the model; None uses every core for large batches only.
+    max_chars: the model reads the first this many characters of title and body (its cost and
+    memory grow with the text; spaCy refuses texts over a million characters).
     """
     chosen = [a for a in articles if _is_english(a) and (a.get("title") or a.get("body"))]
     skipped = len(articles) - len(chosen)
@@ -37,7 +42,7 @@ def extract_entities(articles: list[dict], n_process: int | None = None) -> list
         logger.debug(
             "entities: skipped %d of %d articles (not English, or empty)", skipped, len(articles)
         )
-    texts = [_article_text(a) for a in chosen]
+    texts = [_article_text(a)[:max_chars] for a in chosen]
     rules = load_rules()
     rows: list[dict] = []
     for article, text, mentions in zip(chosen, texts, recognize(texts, n_process), strict=True):

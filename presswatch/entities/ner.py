@@ -66,7 +66,9 @@ def recognize(texts: list[str], n_process: int | None = None) -> list[list[Menti
         # fails in the child once its work is sent (exit code 1, spaCy's W127). Every doc still
         # arrives: callers zip them with their texts strictly.
         warnings.filterwarnings("ignore", message=r"\[W127\]")
-        docs = load_model().pipe(texts, batch_size=BATCH_SIZE, n_process=processes)
+        model = load_model()
+        model.max_length = max(model.max_length, max(map(len, texts)) + 1)
+        docs = model.pipe(texts, batch_size=BATCH_SIZE, n_process=processes)
         return [list(_mentions(doc.ents)) for doc in docs]
 
 

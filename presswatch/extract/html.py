@@ -65,9 +65,18 @@ def _linked_domain(tree, title: str) -> str | None:
     """A domain the page links to (or mails) whose name appears in the page's <title>."""
     head = tree.findtext(".//title") or title
     compact = re.sub(r"[\W_]+", "", head.lower())
-    for link in tree.xpath("//a/@href|//form/@action"):
-        match = LINK_HOST.match(link.strip())
-        domain = match and metadata.domain_of("http://" + (match.group(1) or match.group(2)))
+    domains: dict[str, str | None] = {}  # by host: a page links to its own host over and over
+    # In document order, as "//a/@href|//form/@action" gives them; that union costs libxml2 a
+    # duplicate check of each node against the other set (links times forms).
+    for element in tree.iter("a", "form"):
+        link = element.get("href" if element.tag == "a" else "action")
+        match = LINK_HOST.match(link.strip()) if link is not None else None
+        if not match:
+            continue
+        host = match.group(1) or match.group(2)
+        if host not in domains:
+            domains[host] = metadata.domain_of("http://" + host)
+        domain = domains[host]
         label = domain.split(".")[0] if domain else ""
         if len(label) >= DOMAIN_LABEL_MIN_CHARS and label in compact:
             return domain

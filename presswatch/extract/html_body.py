@@ -110,7 +110,7 @@ def _join_story_chunks(tree: HtmlElement) -> None:
         groups[(element.tag, element.get("class").strip())].append(element)
     # Innermost groups first: joining them leaves their wrappers too thin to join again.
     for chunks in sorted(groups.values(), key=lambda group: -_depth(group[0])):
-        if len(chunks) < 2 or any(_is_inside(a, b) for a in chunks for b in chunks if a is not b):
+        if len(chunks) < 2 or _has_nested(chunks):
             continue
         sizes = [_prose_chars(chunk) for chunk in chunks]
         if min(sizes) < CHUNK_MIN_CHARS or sum(sizes) < CHUNK_MIN_PAGE_SHARE * page_chars:
@@ -133,5 +133,7 @@ def _depth(element: HtmlElement) -> int:
     return sum(1 for _ in element.iterancestors())
 
 
-def _is_inside(element: HtmlElement, container: HtmlElement) -> bool:
-    return any(parent is container for parent in element.iterancestors())
+def _has_nested(chunks: list[HtmlElement]) -> bool:
+    """True if a chunk sits inside another chunk of the group (one walk up from each, not pairs)."""
+    members = set(chunks)  # lxml keeps one proxy per node while it is referenced: identity works
+    return any(parent in members for chunk in chunks for parent in chunk.iterancestors())

@@ -62,15 +62,21 @@ BYLINE_END = re.compile(
     r"|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d"
     r"|\b(?:updated|published|posted)\b",
 )
-# Separators between a headline and the site name in <title> and og:title.
-TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·•»:]{1,2}\s+|:\s+")
+# Separators between a headline and the site name in <title> and og:title; spaces are read from
+# where they start (a split ends on a non-space), not again from each position inside a long gap.
+TITLE_SEPARATOR = re.compile(r"(?<!\s)\s++[|\-–—·•»:]{1,2}\s+|:\s+")
+SEPARATOR_CHARS = r"|\-–—·•»:"
 # A JSON-LD block larger than this is a data dump, not page metadata.
 JSON_LD_MAX_CHARS = 500_000
+_END = object()  # the end of an iterator in _walk
 COMPACT = re.compile(r"[\W_]+")
 # Shorter site keys ("ap", "nyt") match inside ordinary words of a headline.
 SITE_KEY_MIN_CHARS = 4
 # Longer "site names" are taglines or a headline put in og:site_name by mistake.
 SITE_NAME_MAX_WORDS = 8
+# Pages name their site a handful of times (4 distinct names at most in the development corpus);
+# each name is tried against the title and the authors, so a data dump of them is cut here.
+SITE_NAMES_MAX = 20
 
 
 @dataclass
@@ -135,12 +141,15 @@ def strip_site_name(title: str, names: list[str]) -> str | None:
     keys = {key for key in map(_compact, names) if key}
     if not keys:
         return title
-    if any(_compact(title) == key for key in keys):
+    if _compact(title) in keys:
         return None
     for name in sorted(names, key=len, reverse=True):
         for pattern in (
-            rf"^{re.escape(name)}\s*[|\-–—·•»:]+\s*",
-            rf"\s*[|\-–—·•»:]+\s*{re.escape(name)}$",
+            rf"^{re.escape(name)}\s*[{SEPARATOR_CHARS}]+\s*",
+            # Not from inside a run of spaces or of separators, nor from a separator after a
+            # space: a match there implies one a character earlier, which the search meets first.
+            rf"(?:(?<![\s{SEPARATOR_CHARS}])|(?<=[{SEPARATOR_CHARS}])(?=\s))"
+            rf"\s*[{SEPARATOR_CHARS}]+\s*{re.escape(name)}$",
         ):
             trimmed = re.sub(pattern, "", title, flags=re.IGNORECASE).strip()
             if trimmed and trimmed != title:
@@ -160,6 +169,7 @@ def site_names(page: PageMeta) -> list[str]:
         for name in page.sites
         if name.strip() and len(name.split()) <= SITE_NAME_MAX_WORDS
     ]
+    names = list(dict.fromkeys(names))[:SITE_NAMES_MAX]  # a repeated name adds nothing
     domain = find_domain(page)
     if domain:
         names.append(domain.split(".")[0])
@@ -266,19 +276,28 @@ def _json_ld_objects(tree: HtmlElement) -> Iterator[dict]:
             continue
         try:
             data = json.loads(text, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # nesting past Python's recursion limit
             logger.debug("unreadable JSON-LD block skipped")
             continue
         yield from _walk(data)
 
 
 def _walk(data: object) -> Iterator[dict]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _walk(item)
-    elif isinstance(data, dict):
-        yield data
-        yield from _walk(data.get("@graph", []))
+    """The objects of a JSON-LD value in document order, each followed by its @graph.
+
+    A stack of iterators, not recursion: a nested generator passes every object up through each
+    level, which costs depth times objects.
+    """
+    stack = [iter([data])]
+    while stack:
+        item = next(stack[-1], _END)
+        if item is _END:
+            stack.pop()
+        elif isinstance(item, list):
+            stack.append(iter(item))
+        elif isinstance(item, dict):
+            yield item
+            stack.append(iter([item.get("@graph", [])]))
 
 
 def _types(item: dict) -> set[str]:

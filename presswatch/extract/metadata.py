@@ -5,13 +5,15 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from presswatch.extract import patterns as p
 
 logger = logging.getLogger(__name__)
 
 LANGUAGE_MIN_CHARS = 40  # below this, language identification is a guess
+MAX_UTC_OFFSET = timedelta(hours=24)  # Python's own bound; real zones stay within -12 and +14
+MAX_TIMESTAMP_CHARS = 200  # a date string longer than this is not one (dateutil tries anyway)
 
 
 @functools.cache
@@ -50,23 +52,36 @@ def parse_timestamp(value: object) -> datetime | None:
     """
     if value is None or value == "":
         return None
+    try:
+        parsed = _parse_any_timestamp(value)
+        if parsed is None:
+            return None
+        parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+        # A UTC offset of a day or more (dateutil takes "+99:00") is no time zone; and the
+        # instant must exist in UTC (not past year 9999 once shifted).
+        if abs(parsed.utcoffset()) >= MAX_UTC_OFFSET:
+            return None
+        parsed.astimezone(UTC)
+    except (ValueError, OverflowError, OSError, TypeError):
+        return None
+    return parsed
+
+
+def _parse_any_timestamp(value: object) -> datetime | None:
+    if isinstance(value, bool):
+        return None
     if isinstance(value, int | float):
         seconds = value / 1000 if value > 1e11 else value  # epoch milliseconds are common
         return datetime.fromtimestamp(seconds, UTC)
     if isinstance(value, datetime):
-        parsed = value
-    else:
-        text = str(value).strip()
-        try:
-            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            from dateutil import parser as date_parser
+        return value
+    text = str(value).strip()[:MAX_TIMESTAMP_CHARS]
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        from dateutil import parser as date_parser
 
-            try:
-                parsed = date_parser.parse(text, tzinfos=p.ZONE_ABBREVIATIONS)
-            except (ValueError, OverflowError):
-                return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+        return date_parser.parse(text, tzinfos=p.ZONE_ABBREVIATIONS)
 
 
 def find_date_in_lines(lines: list[str]) -> tuple[datetime | None, str | None]:

@@ -41,10 +41,12 @@ WIRE_AGENCIES = {
 _WIRE_ALTERNATION = "|".join(sorted(map(re.escape, WIRE_AGENCIES), key=len, reverse=True))
 
 # "WASHINGTON (AP) — ", "BEIJING, Nov 20 (Reuters) - ", "Washington — ": a dateline opens the story.
+# Runs of spaces are read possessively (what follows each one is never a space): two runs in a row
+# would otherwise try every split of a long gap ("WASHINGTON" and 10,000 spaces: 24 s).
 DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Za-zÀ-ÿ.'’ -]{1,40}?(?:,\s*[A-Z][A-Za-zÀ-ÿ.' ]{1,30}?)?)"
-    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?))?"
-    rf"\s*(?:\((?P<wire>{_WIRE_ALTERNATION})\))?\s*[—–-]{{1,2}}\s+\S"
+    r"^(?P<place>[A-Z][A-Za-zÀ-ÿ.'’ -]{1,40}?(?:,\s*+[A-Z][A-Za-zÀ-ÿ.' ]{1,30}?)?)"
+    r"(?:,\s*+(?:[A-Z][a-z]{2,8}\.?\s++\d{1,2}|\d{1,2}\s++[A-Z][a-z]{2,8}\.?))?"
+    rf"\s*+(?:\((?P<wire>{_WIRE_ALTERNATION})\)\s*+)?[—–-]{{1,2}}\s++\S"
 )
 DATELINE_PARAGRAPHS = 3  # photo captions and standfirsts can come before the first paragraph
 DATELINE_MAX_WORDS = 4  # a place name, not a sentence that happens to contain a dash
@@ -52,12 +54,16 @@ DATELINE_MAX_WORDS = 4  # a place name, not a sentence that happens to contain a
 REPORTING_BY = re.compile(
     r"(?:Reporting|Reported|Writing|Additional reporting)\s+by\s+([^;)\n]+)", re.I
 )
-# A byline line before the story: "By Jane Doe and John Roe", "By Jane Doe, Reuters".
-BYLINE = re.compile(r"^\s*By\s+(?P<names>[^\n]{3,120})$", re.I)
+# A byline line before the story: "By Jane Doe and John Roe", "By Jane Doe, Reuters". The names
+# are the 3 to 120 characters after the spaces; with fewer, the last spaces join them. Two
+# branches, not `\s+[^\n]{3,120}$`, which retries 120 lengths at each split of a long gap.
+BYLINE = re.compile(r"^\s*+By(?:\s++(?=[^\n]{3})|\s+(?=[^\n]{3}$))(?P<names>[^\n]{3,120})$", re.I)
 # "and" between names in the languages of the corpus and its neighbours (lowercase only: "Dan"
 # is a name, "dan" is Indonesian "and").
+# Spaces before a separator are read from where they start, never from inside a run of them (the
+# same splits: a match ends on a non-space): a long gap costs one pass, not one per position.
 NAME_SEPARATORS = re.compile(
-    r"\s*(?:,|;|&|\band\b|\be\b|\by\b|\bund\b|\bet\b|\bdan\b|\bog\b|\boch\b)\s*"
+    r"(?:(?<!\s)\s++)?(?:,|;|&|\band\b|\be\b|\by\b|\bund\b|\bet\b|\bdan\b|\bog\b|\boch\b)\s*"
 )
 # A person's name: 2 to 4 capitalised words (initials and particles allowed).
 PERSON_NAME = re.compile(
@@ -73,11 +79,13 @@ NOT_NAMES = re.compile(
 # The word that opens a byline, in the usual languages: "By", "Written by", "Por" (pt/es),
 # "Publicado por", "Von" (de), "Par" (fr), "Di" (it), "Door" (nl), "Av" (sv/no), "Af" (da),
 # "Oleh" (id/ms), "Przez" (pl), and author labels ("Author:", "Autor:", "Texto:"). Not
-# "Published by": that names the publisher.
+# "Published by": that names the publisher. After the keyword: spaces, a colon and spaces, or
+# spaces before a colon that something follows ("By :Jane" ends before the colon); the branches
+# keep `\s*:?(?:\s+|$)` from splitting a long gap every way when it does not fullmatch.
 BYLINE_KEYWORD = re.compile(
-    r"^(?:(?:written|reported|words|text|story|posted|escrito|publicado|texto)\s+"
+    r"^(?:(?:written|reported|words|text|story|posted|escrito|publicado|texto)\s++"
     r"(?:by|por)|by|por|von|par|di|door|av|af|oleh|przez|authors?|autor(?:a|es)?|auteur|texto"
-    r"|reportagem)\b\s*:?(?:\s+|$)",
+    r"|reportagem)\b(?:\s*+:(?:\s++|$)|\s++|$)",
     re.I,
 )
 # Lowercase particles inside names ("Fulano de Tal", "Ludwig van Beethoven", "Ali bin Omar").
@@ -121,11 +129,16 @@ PHOTO_CREDIT = re.compile(
 )
 # Where a byline's names end: a bar, bullet or spaced dash before a role or date, a handle, a
 # bracket, or a date (with the connector before it: "on Monday", "On 11/13/19", "em 05/10").
+# Searched for its first match only: spaces before a date are read from where they start, as the
+# search reaches them first; a month's letters are bounded (40, where a month name has at most
+# 9), as a long run of them is read again from each month-like start in it ("janjanjan...").
+_BYLINE_DATE = (
+    r"(?:\d|(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\b"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,40}+\.?\s*+\d)"
+)
 BYLINE_END = re.compile(
     r"\s[|•·/]\s|\||\s[-–—]+\s|[-–—]{2}|@|\("
-    r"|(?:\s(?:on|at|em|el|le|am|il|op|pada|às)\b)?\s*(?:\d|(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?"
-    r"|Fri|Sat(?:ur)?|Sun)(?:day)?\b|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-    r"\s*\d)",
+    rf"|\s(?:on|at|em|el|le|am|il|op|pada|às)\b\s*+{_BYLINE_DATE}|(?:(?<!\s)\s++)?{_BYLINE_DATE}",
     re.I,
 )
 # A date or time stamp printed beside a byline: numeric or written dates, clock times, and

@@ -32,14 +32,21 @@ KEYS = {
 }
 
 
+def missing_text(record: dict) -> str | None:
+    """Why the record carries no article text (none of the text or html keys), else None."""
+    body = _text(_first(record, KEYS["body"]))
+    if not body and not isinstance(_first(record, KEYS["html"]), str):
+        return f"the record has none of the text keys {', '.join(KEYS['body'] + KEYS['html'])}"
+    return None
+
+
 def extract_record(record: dict) -> dict:
     """Article fields of one JSON record; body "" when it carries no text."""
     found = {field: _first(record, keys) for field, keys in KEYS.items()}
     html = found.pop("html")
     body = _text(found["body"])
-    if not body and not isinstance(html, str):
-        keys = ", ".join(KEYS["body"] + KEYS["html"])
-        raise NotAnArticle(f"the record has none of the text keys {keys}")
+    if reason := missing_text(record):
+        raise NotAnArticle(reason)
     fields = extract_html(html, url=_text(found["url"]) or None) if html and not body else {}
     body = body or fields.get("body", "")
     wire, dateline = metadata.find_wire_and_dateline(body)

@@ -14,7 +14,10 @@ logger = logging.getLogger(__name__)
 HEADER_ABOVE_TITLE = 2  # a date just above the headline ("Published 1 day ago", kicker lines)
 HEADER_TAIL_LINES = 8  # without a headline in the head, the lines right above the story
 COPYRIGHT = re.compile(r"©|\(c\)|copyright", re.I)  # the site's year, not the article's date
-OUTLET_SUFFIX = re.compile(r"^\s*(?:[-–—|:•·]\s*)+(?P<name>[^-–—|:•·]{2,40}?)\s*$")
+# What follows a headline in a page title: separators, then the site name, 2 to 40 characters.
+OUTLET_SEPARATORS = "-–—|:•·"
+OUTLET_NAME_CHARS = (2, 40)
+SEPARATORS_ONLY = re.compile(r"[\s\-–—|:•·]*+")
 
 
 def extract_text(text: str) -> dict:
@@ -61,7 +64,28 @@ def find_outlet(head: list[str], title: str | None) -> str | None:
         at = line.find(title)
         if at < 0:
             continue
-        match = OUTLET_SUFFIX.match(line[at + len(title) :])
-        if match:
-            return match.group("name")
+        name = outlet_suffix(line[at + len(title) :])
+        if name:
+            return name
+    return None
+
+
+def outlet_suffix(rest: str) -> str | None:
+    r"""The name `^\s*(?:[-–—|:•·]\s*)+(?P<name>[^-–—|:•·]{2,40}?)\s*$` matches in `rest`.
+
+    Computed, not matched: that pattern tries every split of the spaces after each separator
+    and rescans the spaces after the name for each, cubic in a long run of spaces. The name
+    starts after the last separator's spaces, or one or two of them earlier when it would be
+    shorter than two characters, and ends where only spaces are left.
+    """
+    last = max(map(rest.rfind, OUTLET_SEPARATORS))
+    if last < 0 or SEPARATORS_ONLY.fullmatch(rest, 0, last + 1) is None:
+        return None
+    tail = rest[last + 1 :]
+    shortest, longest = OUTLET_NAME_CHARS
+    gap, end = len(tail) - len(tail.lstrip()), len(tail.rstrip())
+    for start in range(gap, max(gap - shortest - 1, -1), -1):
+        size = max(shortest, end - start)
+        if size <= longest and start + size <= len(tail):
+            return tail[start : start + size]
     return None

@@ -1,6 +1,8 @@
 """Split a text-browser dump of a news page into headline, story body and surrounding lines."""
 
+import bisect
 import functools
+import itertools
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -296,10 +298,15 @@ def _estimate_wrap_width(lines: list[str], widths: list[int]) -> int | None:
         if widths[i] >= MIN_WRAP_LINE and _indent(lines[i + 1]) == _indent(lines[i])
     )
     n = sum(long.values())
+    # Counts of lines up to each width, so that each candidate column costs a lookup, not a pass.
+    widths_sorted = sorted(long)
+    upto = list(itertools.accumulate(long[w] for w in widths_sorted))
     best, best_count = None, 0
     for width in long:
-        near = sum(c for w, c in long.items() if width - WRAP_SLACK <= w <= width)
-        over = sum(c for w, c in long.items() if w > width)
+        at = bisect.bisect_right(widths_sorted, width)
+        below = bisect.bisect_left(widths_sorted, width - WRAP_SLACK)
+        near = upto[at - 1] - (upto[below - 1] if below else 0)
+        over = n - upto[at - 1]
         if over <= WRAP_MAX_OVER * n and near > best_count:
             best, best_count = width, near
     return best if best_count >= max(3, WRAP_MIN_SHARE * n) else None
@@ -310,11 +317,13 @@ def _indent(line: str) -> int:
 
 
 def _join_parts(parts: list[str]) -> str:
-    text = parts[0]
+    """Wrapped lines joined with spaces; a hyphen after a letter joins the next line without one."""
+    pieces, tail = [parts[0]], parts[0][-2:]  # tail: the last two characters joined so far
     for part in parts[1:]:
-        glue = "" if len(text) > 1 and text[-1] == "-" and text[-2].isalpha() else " "
-        text += glue + part
-    return text
+        glue = "" if len(tail) > 1 and tail[-1] == "-" and tail[-2].isalpha() else " "
+        pieces += (glue, part)
+        tail = (tail + glue + part)[-2:]
+    return "".join(pieces)
 
 
 def _nonblank(lines: list[str]) -> list[str]:

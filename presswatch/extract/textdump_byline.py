@@ -25,8 +25,11 @@ ACRONYM = re.compile(r"^[A-ZÀ-Þ]{2,}$")  # "CNN", "MS", "RD": brands and degre
 # Glued inline elements: "Meg JamesStaff Writer", "Jonathan GarberFOXBusiness". Four lowercase
 # letters before the capital keep "LaMotte", "McDonald" and "MacKenzie" whole.
 GLUED = re.compile(r"(?<=[a-zà-ÿ]{4})(?=[A-ZÀ-Þ])")
-SEGMENT = re.compile(r"\s*[|•·]\s*|\s[-–—]\s")  # "February 1, 2019 | BY: Jane Doe, MS"
-ROLE_SPLIT = re.compile(r"\s*[,|–—]\s*|\s-\s")  # "Tom Gillespie, news reporter"
+# "February 1, 2019 | BY: Jane Doe, MS", "Tom Gillespie, news reporter". Spaces before a bar are
+# read where they start, or right after a spaced dash (where the last split ended), never from
+# inside a run of them: the same splits, one pass over a long gap instead of one per position.
+SEGMENT = re.compile(r"(?:(?:(?<!\s)|(?<=\s[-–—]\s))\s++)?[|•·]\s*|\s[-–—]\s")
+ROLE_SPLIT = re.compile(r"(?:(?:(?<!\s)|(?<=\s-\s))\s++)?[,|–—]\s*|\s-\s")
 COPYRIGHT = re.compile(r"©|\(c\)|copyright", re.I)
 LOWER_WORD = re.compile(r"(?<![\w@.])[a-zà-ÿ][\w'’-]*(?![\w@])")  # not inside "jeff@site.com"
 
@@ -167,8 +170,9 @@ def _name_run(tokens: list[str], max_words: int, strict: bool = False) -> list[s
             break
     while run and run[-1] in p.NAME_PARTICLES:
         run.pop()
-    while len(run) > 2 and ACRONYM.match(run[-1]) and not all(map(ACRONYM.match, run)):
-        run.pop()  # "Jane Doe MD": a degree, not a surname
+    if not all(map(ACRONYM.match, run)):  # popping acronyms keeps a non-acronym: test once
+        while len(run) > 2 and ACRONYM.match(run[-1]):
+            run.pop()  # "Jane Doe MD": a degree, not a surname
     words = [t for t in run if t not in p.NAME_PARTICLES]
     acronyms = sum(bool(ACRONYM.match(t)) for t in words)
     if (

@@ -13,12 +13,23 @@ SENTENCE_END = re.compile(r"(?<!\.\.)[.!?;:。！？][\"'”’»)\]]*$")  # "Th
 TABLE_ROW = re.compile(r"\S {2,}\S.* {2,}\S")  # two or more column gaps
 TRUNCATED = re.compile(r"(?:\.\.\.|…)$")
 LINK_MARK = re.compile(r"\[\d+\]")  # lynx/elinks numbered link references
-# Browser placeholders: image names, form fields and buttons are bracketed single tokens or at
-# most two words ("[logo.png]", "[          ]", "[Sign up]"); a bracketed phrase is prose.
-MARKUP = re.compile(
-    r"\[\s*[^\]\s]{0,40}(?:\s+[^\]\s]{1,40})?\s*\]|https?://\S+|www\.\S+|\S+@\S+\.\w+"
+# Markup: browser placeholders, links and e-mail addresses. Placeholders for image names, form
+# fields and buttons are bracketed single tokens or at most two words ("[logo.png]",
+# "[          ]", "[Sign up]"); a bracketed phrase is prose. Possessive quantifiers: a
+# placeholder ends at the first "]", so giving characters back never helps, and a "[" before a
+# long run of spaces reads it once, not once per split of the run.
+PLACEHOLDER_OR_LINK = re.compile(
+    r"\[\s*+[^\]\s]{0,40}+(?:\s++[^\]\s]{1,40}+)?\s*+\]|https?://\S+|www\.\S+"
 )
-SITE_SEPARATOR = re.compile(r"\s+[-|–—:»>]+\s*|\s*[|»>]\s+|\s+-(?=\w)")
+# E-mail addresses are `\S+@\S+\.\w+`, found by markup_spans() without that regex: it rescans a
+# whitespace-free run from each of its positions (quadratic on a long token, cubic on "a@a@...").
+RUN_WITH_AT = re.compile(r"(?<!\S)[^\s@]*+@\S*+")  # read from the run's start only: linear
+LAST_DOT_WORD = re.compile(r"\S*\.(?=\w)")  # up to the run's last "." before a word character
+WORD_RUN = re.compile(r"\w*")
+# Site names around a headline: "Site - Headline", "Headline | Site". A separator opening with
+# spaces is tried only where the spaces start (never from inside a run of them), which finds the
+# same separators: each match ends on a non-space, so no later one starts inside a run either.
+SITE_SEPARATOR = re.compile(r"(?<!\s)\s++[-|–—:»>]+\s*|(?:(?<!\s)\s++)?[|»>]\s+|(?<!\s)\s++-(?=\w)")
 
 
 @dataclass
@@ -53,7 +64,54 @@ def digit_share(text: str) -> float:
 
 
 def markup_share(text: str) -> float:
-    return sum(len(m) for m in MARKUP.findall(text)) / max(len(text), 1)
+    return sum(end - start for start, end in markup_spans(text)) / max(len(text), 1)
+
+
+def has_markup(text: str) -> bool:
+    return bool(PLACEHOLDER_OR_LINK.search(text)) or bool(_email_windows(text))
+
+
+def markup_spans(text: str) -> list[tuple[int, int]]:
+    r"""The spans of `PLACEHOLDER_OR_LINK|\S+@\S+\.\w+` (as finditer gives them), in linear time.
+
+    Where the e-mail pattern matches depends on its whitespace-free run alone (see
+    _email_windows), so each run is read once instead of once per position.
+    """
+    spans: list[tuple[int, int]] = []
+    windows = _email_windows(text)
+    k, pos = 0, 0
+    tag = PLACEHOLDER_OR_LINK.search(text)
+    while True:
+        while k < len(windows) and windows[k][1] <= pos:  # that run's window is behind us
+            k += 1
+        email = max(windows[k][0], pos) if k < len(windows) else None
+        if tag is not None and tag.start() < pos:  # it began inside the last e-mail address
+            tag = PLACEHOLDER_OR_LINK.search(text, pos)
+        if tag is not None and (email is None or tag.start() <= email):
+            spans.append(tag.span())  # at the same position, a placeholder or link wins
+            pos = tag.end()
+        elif email is not None:
+            spans.append((email, windows[k][2]))
+            pos = windows[k][2]
+        else:
+            return spans
+
+
+def _email_windows(text: str) -> list[tuple[int, int, int]]:
+    r"""(first, last, end) for each whitespace-free run where `\S+@\S+\.\w+` can match.
+
+    In a whitespace-free run, the pattern matches from position p iff an "@" lies between p + 1
+    and two characters before the run's last "." that a word character follows, and the match
+    always ends with the word characters after that dot: from every p in [first, last) to end.
+    """
+    windows = []
+    for run in RUN_WITH_AT.finditer(text):
+        start, stop = run.span()
+        dot = LAST_DOT_WORD.match(text, start, stop)
+        at = text.rfind("@", start + 1, max(dot.end() - 2, start + 1)) if dot else -1
+        if at >= 0:
+            windows.append((start, at, WORD_RUN.match(text, dot.end()).end()))
+    return windows
 
 
 def stop_share(text: str, stopwords: frozenset[str]) -> float:

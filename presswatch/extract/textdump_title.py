@@ -7,13 +7,13 @@ from presswatch.extract.metadata import find_date_in_lines
 from presswatch.extract.patterns import BYLINE, BYLINE_KEYWORD
 from presswatch.extract.textdump_lines import (
     BULLET,
-    MARKUP,
     SITE_SEPARATOR,
     TRUNCATED,
     WORD,
     Block,
     count_words,
     digit_share,
+    has_markup,
     is_doubled,
     stop_share,
 )
@@ -112,7 +112,7 @@ def _is_candidate(block: Block, inside: bool) -> bool:
         return False
     if inside and (words > TITLE_TYPICAL_WORDS or text.endswith((".", ":", ";"))):
         return False  # inside the story only a short headline-shaped line can be the headline
-    if digit_share(text) > META_DIGIT_SHARE or MARKUP.search(text) or text.endswith(")"):
+    if digit_share(text) > META_DIGIT_SHARE or has_markup(text) or text.endswith(")"):
         return False
     if len(BREADCRUMB.findall(text)) >= 2:
         return False  # "Home > Section > Headline": a trail of links, not the headline

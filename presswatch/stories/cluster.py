@@ -149,20 +149,25 @@ def to_seconds(value: datetime | None) -> int | None:
 
 def assign_stories(
     index: StoryIndex, articles: list[dict], entities: list[dict]
-) -> tuple[list[dict], list[dict]]:
+) -> tuple[list[dict], list[dict], dict[str, str]]:
     """Copy group, original flag, story and date suspicion of each article, in batch order.
 
     Each article is matched against the index and then added to it, so later articles of the
-    batch match earlier ones. Returns (assignments, index_rows); index_rows are what the lake
-    stores for future batches (StoryIndex.from_rows). is_original says the article was its
-    group's original when assigned; a later, earlier-dated arrival can take over, which the view
-    recomputes with original_rank's order.
+    batch match earlier ones. Returns (assignments, index_rows, failures); index_rows are what
+    the lake stores for future batches (StoryIndex.from_rows); failures maps the id of an article
+    that matching raised on to the error (it is left out of the rest, the batch goes on).
+    is_original says the article was its group's original when assigned; a later,
+    earlier-dated arrival can take over, which the view recomputes with original_rank's order.
     """
     titles = {a["article_id"]: a.get("title") or "" for a in articles}
     keys = key_entities_by_article(entities, titles)
-    assignments, rows = [], []
+    assignments, rows, failures = [], [], {}
     for article in articles:
-        assignment, row = assign_article(index, article, keys.get(article["article_id"], []))
+        try:
+            assignment, row = assign_article(index, article, keys.get(article["article_id"], []))
+        except Exception as exc:  # one article's bad data must not end the batch
+            failures[article["article_id"]] = f"{type(exc).__name__}: {exc}"
+            continue
         assignments.append(assignment)
         rows.append(row)
     logger.debug(
@@ -171,7 +176,7 @@ def assign_stories(
         sum(a["copy_group"] != a["article_id"] for a in assignments),
         sum(a["story_id"] != a["article_id"] for a in assignments),
     )
-    return assignments, rows
+    return assignments, rows, failures
 
 
 def assign_article(index: StoryIndex, article: dict, entity_names: list[str]) -> tuple[dict, dict]:

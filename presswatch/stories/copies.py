@@ -28,6 +28,7 @@ MAX_CANDIDATES = 64  # verify at most this many LSH hits, most shared bands firs
 # bucket means one big copy group, and its best-matching members decide
 
 WORD_CACHE = 200_000  # word hashes kept: a news vocabulary fits, ~20 MB at most
+SIGN_BLOCK = 8192  # shingles hashed at once: 8 MB of work space whatever the body
 WORD = re.compile(r"\w+", re.UNICODE)
 EMPTY = np.iinfo(np.uint32).max  # the signature of a body shorter than one shingle: matches none
 
@@ -72,9 +73,14 @@ def sign_shingles(hashes: np.ndarray) -> np.ndarray:
     """MinHash signature of distinct shingle hashes."""
     if hashes.size == 0:
         return np.full(NUM_PERM, EMPTY, dtype=np.uint32)
-    with np.errstate(over="ignore"):  # arithmetic mod 2^64 is the hash family
-        mixed = (hashes[:, None] * _MUL[None, :] + _ADD[None, :]) >> np.uint64(32)
-    return mixed.min(axis=0).astype(np.uint32)
+    lowest = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
+    # In blocks: a million-character body has ~170k shingles, a 170k x 128 matrix (174 MB).
+    for start in range(0, hashes.size, SIGN_BLOCK):
+        block = hashes[start : start + SIGN_BLOCK]
+        with np.errstate(over="ignore"):  # arithmetic mod 2^64 is the hash family
+            mixed = (block[:, None] * _MUL[None, :] + _ADD[None, :]) >> np.uint64(32)
+        np.minimum(lowest, mixed.min(axis=0), out=lowest)
+    return lowest.astype(np.uint32)
 
 
 def estimate_jaccard(signature: np.ndarray, others: np.ndarray) -> np.ndarray:

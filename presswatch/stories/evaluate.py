@@ -137,7 +137,7 @@ def measure_copies(corpus: dict[str, dict]) -> None:
     """Print copy-detection precision/recall on the labelled set, overall and by threshold."""
     articles = build_labelled_set(corpus)
     sources = {a["article_id"]: a["source"] for a in articles}
-    assignments, _ = assign_stories(StoryIndex(), articles, [])
+    assignments, _, _ = assign_stories(StoryIndex(), articles, [])
     groups = {a["article_id"]: a["copy_group"] for a in assignments}
     print(f"labelled set: {len(articles)} articles, {len(corpus)} sources")
     print("assign_stories copy groups:", _fmt(score_pairs(groups, sources)))
@@ -184,7 +184,7 @@ def measure_seeds(corpus: dict[str, dict]) -> None:
         date = datetime.fromisoformat(page["date"]).replace(tzinfo=UTC) if page["date"] else None
         articles.append({**_article(aid, page.get("title") or "", page["body"], aid),
                          "published_at": date, "language": "en"})  # fmt: skip
-    assignments, _ = assign_stories(StoryIndex(), articles, extract_entities(articles))
+    assignments, _, _ = assign_stories(StoryIndex(), articles, extract_entities(articles))
     seed_ids = {a["article_id"] for a in articles[: len(SEEDS) + 1]}
     seeds = {a["article_id"]: a for a in assignments if a["article_id"] in seed_ids}
     truth = {aid: aid[:3].replace("001", "000") for aid in seeds}  # 000+001, 004+004-copy
@@ -262,7 +262,7 @@ def measure_speed(corpus: dict[str, dict], sizes: list[int], runs: int = 3) -> d
                 index.copies.find_copies(sign_shingles(shingles), len(shingles))
             copy_part.append((time.perf_counter() - started) / BATCH * 1000)
             started = time.perf_counter()
-            assignments, _ = assign_stories(index, *batch)
+            assignments, _, _ = assign_stories(index, *batch)
             per.append((time.perf_counter() - started) / len(assignments) * 1000)
             copied = sum(a["copy_group"].startswith("syn") for a in assignments)
             found.append(100 * copied / (BATCH * COPY_SHARE))
