@@ -42,9 +42,10 @@ $(VENV)/compat/.installed: tests/duckdb-readers.txt $(VENV)/.installed
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
-# Extraction quality on the bundled corpus (eval/corpus), through the real pipeline.
+# Extraction quality on the bundled corpus (eval/corpus) and, when it is beside the repository,
+# on ../shared/wcxb per half of the site split, through the real pipeline, with the anchors.
 eval: install
-	$(BIN)/python -m presswatch.evaluate eval/corpus --anchors
+	$(BIN)/python -m presswatch.evaluate eval/corpus --wcxb --anchors
 
 # Speed and memory against the bare parts: prints one table, writes bench/results.md
 # (9 to 16 minutes on 2 cores, by their speed: see README).
@@ -53,7 +54,8 @@ bench: install
 
 # Raise the quality floors of the gate (eval/baseline.json) to today's figures.
 pin: install
-	$(BIN)/python -m presswatch.evaluate eval/corpus --pin eval/baseline.json
+	$(BIN)/python -m presswatch.evaluate eval/corpus --pin eval/baseline.json \
+		--pin-wcxb eval/baseline_wcxb.json
 
 lint: install
 	$(BIN)/ruff check .

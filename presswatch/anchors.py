@@ -13,50 +13,62 @@ logger = logging.getLogger(__name__)
 BLANK_LINE = re.compile(r"\n\s*\n")  # a text dump's paragraphs
 
 
-def score_anchors(corpus: Path, gold: dict, score: Callable) -> dict[str, dict[str, float]]:
-    """{anchor name: figures}; an anchor whose package is missing is left out."""
-    pages = {fmt: _read(corpus, fmt, gold) for fmt in ("html", "text")}
-    anchors = {}
+def anchor_outputs(corpus: Path, pages: list[str]) -> dict[str, tuple[str, dict[str, dict]]]:
+    """{anchor name: (format, {page: fields})}; an anchor whose package is missing is left out."""
+    contents = {fmt: _read(corpus, fmt, pages) for fmt in ("html", "text")}
+    outputs = {}
     for name, fmt, run in (
         ("trafilatura", "html", _trafilatura),
+        ("trafilatura (precision)", "html", lambda html: _trafilatura(html, favor_precision=True)),
         ("trafilatura", "text", _trafilatura_text),
         ("jusText", "text", _justext),
         ("no cleaning", "text", lambda text: {"body": text}),
     ):
+        if not contents[fmt]:
+            continue
         try:
-            output = {page: run(content) for page, content in pages[fmt].items()}
+            outputs[f"{name}\0{fmt}"] = (fmt, {page: run(c) for page, c in contents[fmt].items()})
         except ImportError as exc:
             logger.warning("anchor %s skipped: %s", name, exc)
-            continue
+    return outputs
+
+
+def scored(outputs: dict, score: Callable) -> dict[str, dict[str, float]]:
+    """{anchor name: figures} from anchor_outputs, by `score(fmt, output)`, each anchor scored
+    only on what it outputs (no title from a body-only extractor)."""
+    anchors: dict[str, dict[str, float]] = {}
+    for key, (fmt, output) in outputs.items():
         produced = {column for fields in output.values() for column in fields}
-        figures = score(gold, output, fmt)
-        anchors.setdefault(name, {}).update(
+        figures = score(fmt, output)
+        anchors.setdefault(key.split("\0")[0], {}).update(
             (measure, value) for measure, value in figures.items() if _measures(measure, produced)
         )
     return anchors
 
 
 def _measures(measure: str, produced: set[str]) -> bool:
-    """Score an anchor only on what it outputs (no title from a body-only extractor)."""
     needs = {"title": "title", "authors": "authors", "published": "published_date",
              "outlet_domain": "outlet_domain"}  # fmt: skip
-    return all(column in produced for key, column in needs.items() if measure.startswith(key))
+    name = measure.split(": ")[-1]  # "A: title, html" is a figure of the sites of half A
+    if "accepted" in name or "kept" in name:
+        return False  # an extractor alone accepts every page
+    return all(column in produced for key, column in needs.items() if name.startswith(key))
 
 
-def _read(corpus: Path, fmt: str, gold: dict) -> dict[str, str]:
+def _read(corpus: Path, fmt: str, pages: list[str]) -> dict[str, str]:
     suffix = "html" if fmt == "html" else "txt"
+    found = {page: corpus / fmt / f"{page}.{suffix}.gz" for page in pages}
     return {
-        page: gzip.decompress((corpus / fmt / f"{page}.{suffix}.gz").read_bytes()).decode(
-            "utf-8", "replace"
-        )
-        for page in gold
+        page: gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
+        for page, path in found.items()
+        if path.exists()
     }
 
 
-def _trafilatura(html: str) -> dict:
+def _trafilatura(html: str, favor_precision: bool = False) -> dict:
     from trafilatura import bare_extraction
 
-    doc = bare_extraction(html, with_metadata=True)
+    doc = bare_extraction(html, with_metadata=True, favor_precision=favor_precision)
     if doc is None:
         return {}
     from presswatch.extract.metadata import domain_of

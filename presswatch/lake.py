@@ -95,8 +95,11 @@ class Lake:
         for table, schema in table_schemas().items():
             folder = self.table_dir(table)
             folder.mkdir(parents=True, exist_ok=True)
-            if not (folder / EMPTY_FILE).exists():
-                self._write_atomic(folder / EMPTY_FILE, schema.empty_table())
+            # Rewritten when a release adds a column: the views name it, and a glob's union of
+            # older files alone would not have it.
+            empty = folder / EMPTY_FILE
+            if not empty.exists() or not pq.read_schema(empty).equals(schema):
+                self._write_atomic(empty, schema.empty_table())
 
     @contextmanager
     def locked(self) -> Iterator[Lake]:

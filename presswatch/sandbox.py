@@ -218,6 +218,10 @@ def serve(memory: int, log_level: int) -> None:
     os.dup2(2, 1)  # what a library prints must not mix with the answers
     requests = sys.stdin.buffer
     logging.basicConfig(level=log_level, format="%(message)s", stream=sys.stderr)
+    if log_level > logging.INFO:  # -v shows them
+        # trafilatura logs what a page lacks ("discarding data", a broken JSON-LD block) as
+        # warnings and errors: here they are answers (an empty body), not faults.
+        logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     from presswatch.extract import NotAnArticle, extract_article
 
     _warm_up(extract_article)  # imports and models count against start-up, not the budget

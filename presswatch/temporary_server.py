@@ -20,6 +20,7 @@ from presswatch import lifeline
 
 MIN_STARTUP_SECONDS = 60  # a first start migrates the database: 9 s on a slow 2-core VM
 PORT_ATTEMPTS = 3  # a free port can be taken by someone else before the server binds it
+DRAIN_SECONDS = 10  # for the queued logs and events of the block's last runs
 
 
 @contextlib.contextmanager
@@ -40,7 +41,21 @@ def local_flow_runs() -> Iterator[None]:
         temporary_server(timeout) as api_url,
         temporary_settings(updates={"api.url": api_url, "flows.heartbeat_frequency": None}),
     ):
-        yield
+        try:
+            yield
+        finally:
+            _drain_clients()
+
+
+def _drain_clients() -> None:
+    """Send the logs and events still queued while their server lives: sent after it stops,
+    each waits out a connection timeout (7 s apiece) at the command's exit."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    with contextlib.suppress(RuntimeError):  # no log worker was started
+        APILogWorker.drain_all(timeout=DRAIN_SECONDS)
+    EventsWorker.drain_all(timeout=DRAIN_SECONDS)
 
 
 @contextlib.contextmanager

@@ -1,6 +1,8 @@
 """Validate: the Great Expectations suite in schemas/ decides which articles are accepted.
 
-Each expectation's `meta.reason` is the quarantine code a failing row gets. The whole batch is
+Each expectation's `meta.reason` is the code a failing row gets; its `meta.action` says whether
+the row is quarantined or only the fields in `meta.clears` are set to NULL (the code then goes
+to the article's `warnings`: an article is never lost for one bad field). The whole batch is
 validated at once and failing rows are read from `unexpected_index_list`.
 """
 
@@ -46,7 +48,8 @@ def load_validator():
 
 
 def validate_articles(rows: list[dict], now: datetime) -> tuple[list[dict], list[Rejection]]:
-    """Split article rows into accepted rows and rejections that name every failed rule."""
+    """Split article rows into accepted rows (bad fields cleared, codes in `warnings`) and
+    rejections that name every failed rule."""
     if not rows:
         return [], []
     import pandas as pd
@@ -69,21 +72,36 @@ def validate_articles(rows: list[dict], now: datetime) -> tuple[list[dict], list
     result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
         suite, result_format={"result_format": "COMPLETE"}
     )
-    failures: dict[int, list[tuple[str, str]]] = {}
+    failures: dict[int, list[dict]] = {}
     for outcome in result.results:
         if outcome.success:
             continue
         meta = outcome.expectation_config.meta or {}
-        reason = meta.get("reason", outcome.expectation_config.type)
+        rule = {"reason": meta.get("reason", outcome.expectation_config.type),
+                "detail": meta.get("detail", ""), "action": meta.get("action", "quarantine"),
+                "clears": meta.get("clears", [])}  # fmt: skip
         for index in outcome.result.get("unexpected_index_list") or []:
-            failures.setdefault(int(index), []).append((reason, meta.get("detail", reason)))
-    accepted = [row for i, row in enumerate(rows) if i not in failures]
-    rejected = [_rejection(rows[i], found) for i, found in sorted(failures.items())]
+            failures.setdefault(int(index), []).append(rule)
+    accepted, rejected = [], []
+    for i, row in enumerate(rows):
+        found = failures.get(i, [])
+        if any(rule["action"] == "quarantine" for rule in found):
+            rejected.append(_rejection(row, found))
+        else:
+            accepted.append(_cleared(row, found))
     return accepted, rejected
 
 
-def _rejection(row: dict, found: list[tuple[str, str]]) -> Rejection:
-    detail = "; ".join(detail for _, detail in found)
+def _cleared(row: dict, found: list[dict]) -> dict:
+    """The row with the fields of its failed "clear" rules set to NULL, the codes in warnings."""
+    row = {**row, "warnings": [*(row.get("warnings") or []), *(r["reason"] for r in found)]}
+    for rule in found:
+        row.update(dict.fromkeys(rule["clears"]))
+    return row
+
+
+def _rejection(row: dict, found: list[dict]) -> Rejection:
+    detail = "; ".join(rule["detail"] or rule["reason"] for rule in found)
     if row.get("title"):
         detail += f" (title: {row['title'][:80]!r})"
     return Rejection(
@@ -91,6 +109,6 @@ def _rejection(row: dict, found: list[tuple[str, str]]) -> Rejection:
         row["source_record"],
         row["format"],
         row["content_hash"],
-        [reason for reason, _ in found],
+        [rule["reason"] for rule in found],
         detail,
     )

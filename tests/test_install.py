@@ -4,6 +4,7 @@ schemas inside it) and ingests from any directory once installed outside the rep
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -19,10 +20,13 @@ def test_the_wheel_installs_one_package_that_ingests_from_anywhere(
     from prefect.settings import PREFECT_API_URL
 
     quiet = {**os.environ, "PYTHONWARNINGS": "ignore", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    wheels = tmp_path / "wheels"
+    wheels, source = tmp_path / "wheels", tmp_path / "source"
+    # Built from a copy: setuptools builds in the source tree and would leave build/ in the clone.
+    skip = (".venv", ".git", "build", "data", "*.egg-info", "__pycache__", ".*_cache", "eval")
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*skip))
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(wheels), str(ROOT)], check=True, env=quiet, cwd=tmp_path,
+         "--wheel-dir", str(wheels), str(source)], check=True, env=quiet, cwd=tmp_path,
     )  # fmt: skip
     (wheel,) = wheels.glob("presswatch-*.whl")
     names = zipfile.ZipFile(wheel).namelist()

@@ -1,6 +1,7 @@
 """Text-dump extraction end to end: headline, header date and story from one dump."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +27,9 @@ def page(top: list[str], header: list[str]) -> str:
         ([], ["Published: September 5, 2023", HEADLINE], datetime(2023, 9, 5, tzinfo=UTC)),
         (["Wednesday, November 20, 2019"], [HEADLINE, "By Jane Doe"], None),
         ([], [HEADLINE], None),
+        ([], ["Sunday, April 28, 2024", HEADLINE], None),  # the site bar's date of today
+        ([], ["Sunday, April 28, 2024 10:15", HEADLINE], datetime(2024, 4, 28, tzinfo=UTC)),
+        ([], [HEADLINE, "Tuesday, 05 Sep 2023"], datetime(2023, 9, 5, tzinfo=UTC)),
     ],
 )
 def test_date_is_taken_near_the_headline_never_from_chrome_or_copyright(top, header, expected):
@@ -128,3 +132,22 @@ def test_bylines_of_teasers_after_the_story_are_not_authors(byline):
 def test_byline_keeps_a_blogger_who_also_holds_the_copyright():
     text = "\n\n".join([*MENU, HEADLINE, "By Jane Doe", PROSE, SECOND, "© 2019 Jane Doe"])
     assert extract_text(text)["authors"] == ["Jane Doe"]
+
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+
+
+@pytest.mark.parametrize(
+    ("seed", "day"),
+    [
+        ("000", "2025-04-27"),  # the republishing site's own "Date:" line under the headline
+        ("001", None),
+        ("002", "2025-04-07"),
+        ("003", None),  # only the menu's "today" above the headline: no date beats a wrong one
+        ("004", "2023-09-05"),
+    ],
+)
+def test_seed_dates_come_from_the_story_header_never_the_menu_bar(seed, day):
+    text = next(SEEDS.glob(f"{seed}_*.txt")).read_text(encoding="utf-8")
+    published = extract_text(text)["published_at"]
+    assert (published.date().isoformat() if published else None) == day

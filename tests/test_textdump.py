@@ -198,3 +198,52 @@ def test_title_at_points_at_the_headline_copy_nearest_the_story() -> None:
     dump = clean_text_dump(text, language="en")
     assert dump.title == HEADLINE
     assert dump.lines[dump.title_at : dump.title_at + 2] == [HEADLINE, "By Jane Doe"]
+
+
+def test_site_boilerplate_after_the_story_is_cut_but_not_inside_it() -> None:
+    notice = "Comments are reviewed before they appear and closed after two days."
+    inside = "Residents can leave comments on the plan at the library until June."
+    text = "\n\n".join([PROSE, inside, PROSE.replace("Tuesday", "Friday"), notice])
+    body = clean_text_dump(text, language="en").body
+    assert inside in body
+    assert notice not in body
+
+
+def test_headings_and_list_items_inside_the_story_are_kept() -> None:
+    second = PROSE.replace("Tuesday", "Friday")
+    item = "  • The city will repave the main roads before the winter starts this year."
+    text = "\n\n".join([PROSE, "What the plan pays for", item, second, "  • Home", "  • World"])
+    body = clean_text_dump(text, language="en").body
+    assert "What the plan pays for" in body
+    assert item.strip() in body
+    assert "Home" not in body
+
+
+def test_plain_story_file_is_kept_whole_with_its_short_lines() -> None:
+    story = [
+        "LONDON 2024-05-04",
+        "Results of matches played in the county league on Saturday:",
+        "Northfield 3 Southbury 1",
+        "Eastham 0 Westmoor 0",
+        "Standings:",
+        "Northfield 10 7 2 1 22",
+        "Eastham 10 5 3 2 15",
+    ]
+    dump = clean_text_dump("\n".join(["SOCCER - COUNTY LEAGUE RESULTS.", "", *story]))
+    assert dump.title == "SOCCER - COUNTY LEAGUE RESULTS."
+    assert dump.body.split("\n\n") == story
+
+
+def test_indented_or_spaced_dump_is_not_a_plain_story() -> None:
+    text = "\n".join(["Site Name", "", "  • Home", "  • World", PROSE, PROSE.replace("Tue", "Fri")])
+    assert "Home" not in clean_text_dump(text, language="en").body
+
+
+def test_headline_repeated_as_the_last_crumb_of_a_trail_beats_a_label_near_the_story() -> None:
+    headline = "Mayor unveils the new budget for the city"
+    crumbs = "\n".join(["  1. Home", "  2. Local news", f"  3. {headline}"])
+    label = "Schools, roads and parks"
+    text = "\n\n".join([crumbs, "Share", headline, "Listen", label, PROSE, SECOND])
+    dump = clean_text_dump(text, language="en")
+    assert dump.title == headline
+    assert dump.body.startswith("The committee met")

@@ -297,6 +297,10 @@ def _articles(
         "story_id": _pick(ids, st.original),
         "copy_group": pc.if_else(pa.array(st.is_copy), _pick(ids, st.original), ids),
         "date_suspect": pa.array(suspect),
+        # A synthetic article's fields are all plausible: no rule cleared any.
+        "warnings": pa.ListArray.from_arrays(
+            pa.array(np.zeros(count + 1, np.int32)), pa.array([], pa.string())
+        ),
         "batch_id": pa.repeat(batch_id, count),
         "ingested_at": pa.repeat(pa.scalar(now, TIMESTAMP), count),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from presswatch.extract import metadata
+from presswatch.extract import metadata, page_type
 from presswatch.model import Document
 
 FIELDS = (
@@ -38,6 +38,9 @@ def extract_article(doc: Document) -> dict:
         from presswatch.extract.record import extract_record
 
         found = extract_record(doc.record)
+    kind = found.get("page_type") or page_type.ARTICLE
+    if kind != page_type.ARTICLE:
+        raise NotAnArticle(f"a {kind} page, not an article")
     article = {name: found.get(name) for name in FIELDS}
     _apply_hints(article, doc.hints)
     article["body"] = article["body"] or ""

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from copy import deepcopy
+from urllib.parse import urljoin
 
-from presswatch.extract import html_body, html_metadata, metadata
+from presswatch.extract import html_body, html_date, html_metadata, metadata, page_type
 
 logger = logging.getLogger(__name__)
 
 # Own-site links look like this; other schemes and relative links carry no host.
 LINK_HOST = re.compile(r"^(?:https?:)?//([^/?#:]+)|^mailto:[^@]+@([^?]+)", re.IGNORECASE)
+# A link to a site's home page: scheme (or none), host, then at most "/".
+HOME_LINK = re.compile(r"^(?:https?:)?//([^/?#:\s]+)/?$", re.IGNORECASE)
+HOME_LINKS_MIN = 2
 # A site-name guess from a link's domain label must be this long to be told from a common word.
 DOMAIN_LABEL_MIN_CHARS = 5
 
@@ -28,13 +33,15 @@ def extract_html(html: str | bytes, url: str | None = None) -> dict:
     # trafilatura's metadata guesses (htmldate included) fill what the conventions leave open.
     doc = extract_metadata(deepcopy(tree), default_url=url)
     title = html_metadata.find_title(page, doc.title if doc else None)
-    body = html_body.extract_body(tree, title)
+    body = html_body.extract_body(tree, title, news=html_metadata.is_news(page))
     wire, dateline = metadata.find_wire_and_dateline(body)
-    published, date_source = html_metadata.find_published(page)
-    if published is None and doc is not None:
-        published = metadata.parse_timestamp(doc.date)
-        date_source = "html:metadata" if published else None
-    url = url or page.meta.get("og:url") or page.canonical or (doc.url if doc else None)
+    published, date_source = html_date.choose_published(
+        html_metadata.find_published(page),
+        metadata.parse_timestamp(doc.date) if doc else None,
+        html_date.find_shown_date(tree, title),
+    )
+    url = _page_url([url, page.meta.get("og:url"), page.canonical, doc.url if doc else None],
+                    page.base)  # fmt: skip
     return {
         "url": url,
         "title": title,
@@ -43,14 +50,33 @@ def extract_html(html: str | bytes, url: str | None = None) -> dict:
         "outlet_domain": metadata.domain_of(url if _is_absolute(url) else None)
         or html_metadata.find_domain(page)
         or _hostname_domain(doc.hostname if doc else None)
-        or _linked_domain(tree, title or ""),
+        or html_metadata.find_site_domain(page)
+        or _linked_domain(tree, title or "")
+        or _home_link_domain(tree),
         "published_at": published,
         "date_source": date_source,
         "authors": html_metadata.find_authors(page, tree, doc.author if doc else None),
         "wire": wire,
         "dateline": dateline,
         "body": body,
+        "page_type": page_type.classify_html(tree, page, body, url),
     }
+
+
+def _page_url(candidates: list[str | None], base: str | None) -> str | None:
+    """The first candidate that is, or resolves to, an absolute http(s) URL: relative ones
+    against the page's <base> or an absolute candidate, protocol-relative ones as https;
+    else the first as given (validation then clears it, with a warning)."""
+    given = [c.strip() for c in candidates if c and c.strip()]
+    base = base if _is_absolute(base) else next(filter(_is_absolute, given), None)
+    for candidate in given:
+        if candidate.startswith("//"):
+            candidate = "https:" + candidate
+        elif base and not _is_absolute(candidate):
+            candidate = urljoin(base, candidate)
+        if _is_absolute(candidate):
+            return candidate
+    return given[0] if given else None
 
 
 def _is_absolute(url: str | None) -> bool:
@@ -59,6 +85,24 @@ def _is_absolute(url: str | None) -> bool:
 
 def _hostname_domain(hostname: str | None) -> str | None:
     return metadata.domain_of(f"http://{hostname}") if hostname else None
+
+
+def _home_link_domain(tree) -> str | None:
+    """The host the page's links to a home page ("https://host/") go to most, if at least
+    twice and more often than any other: a site links its own home from logo, menu and footer."""
+    votes: Counter = Counter()
+    for element in tree.iter("a"):
+        match = HOME_LINK.match((element.get("href") or "").strip())
+        if match:
+            votes[match.group(1).lower()] += 1
+    ranked = votes.most_common(2)
+    if (
+        not ranked
+        or ranked[0][1] < HOME_LINKS_MIN
+        or (len(ranked) > 1 and ranked[1][1] == ranked[0][1])
+    ):
+        return None
+    return metadata.domain_of("http://" + ranked[0][0])
 
 
 def _linked_domain(tree, title: str) -> str | None:

@@ -19,6 +19,9 @@ CHUNK_MIN_CHARS = 150
 CHUNK_MAX_LINK_DENSITY = 0.3
 # The chunks together must be most of the page's paragraph text, or they are teasers.
 CHUNK_MIN_PAGE_SHARE = 0.5
+# The precision run is kept when it has at least this share of the wider run's words.
+NEWS_PRECISION_MIN_SHARE = 0.5
+PRECISION_MIN_SHARE = 0.9
 # A leading line this close to the title (token Jaccard) is the headline repeated.
 HEADLINE_JACCARD = 0.7
 # A leading line this short that carries a date is a byline/date stamp, not the story.
@@ -43,23 +46,43 @@ def _config():
     return config
 
 
-def extract_body(tree: HtmlElement, title: str | None = None) -> str:
-    """Story paragraphs separated by blank lines; "" when no story is found."""
+def extract_body(tree: HtmlElement, title: str | None = None, news: bool = False) -> str:
+    """Story paragraphs separated by blank lines; "" when no story is found.
+
+    trafilatura's precision run, unless a wider run finds much more: on a news story (`news`)
+    precision drops the teaser and share blocks that the default run keeps, and is wrong only
+    when it drops the story too; on other pages (guides, reviews, posts) the lists and tables
+    that precision drops are often the story, which the recall run keeps.
+    """
+    tree = prepare_tree(tree)
+    text = _trafilatura(tree, favor_precision=True)
+    wider = _trafilatura(tree, favor_recall=not news)
+    share = NEWS_PRECISION_MIN_SHARE if news else PRECISION_MIN_SHARE
+    if len(WORD.findall(text)) < share * len(WORD.findall(wider)):
+        text = wider
+    if news and not text.strip():  # both found nothing: the recall run's text beats none
+        text = _trafilatura(tree, favor_recall=True)
+    paragraphs = [line.strip() for line in text.split("\n") if line.strip()]
+    return "\n\n".join(trim_edges(paragraphs, title))
+
+
+def _trafilatura(
+    tree: HtmlElement, favor_precision: bool = False, favor_recall: bool = False
+) -> str:
+    from copy import deepcopy
+
     from trafilatura import bare_extraction
 
-    tree = prepare_tree(tree)
     doc = bare_extraction(
-        tree,
+        deepcopy(tree),  # it prunes the tree it is given
         with_metadata=False,
         include_comments=False,
         include_tables=True,
-        # Precision mode drops teaser and share blocks that the default keeps (+2 F1 points).
-        favor_precision=True,
+        favor_precision=favor_precision,
+        favor_recall=favor_recall,
         config=_config(),
     )
-    text = (doc.text if doc else "") or ""
-    paragraphs = [line.strip() for line in text.split("\n") if line.strip()]
-    return "\n\n".join(trim_edges(paragraphs, title))
+    return (doc.text if doc else "") or ""
 
 
 def prepare_tree(tree: HtmlElement) -> HtmlElement:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,6 +13,7 @@ from datetime import datetime
 from lxml.html import HtmlElement
 
 from presswatch.extract import metadata
+from presswatch.extract.patterns import WIRE_AGENCIES
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +32,9 @@ ARTICLE_TYPES = {
     "techarticle",
     "report",
 }
+# The story types of a newsroom (schema.org NewsArticle and its subtypes).
+NEWS_TYPES = {"newsarticle", "reportagenews", "analysisnewsarticle", "opinionnewsarticle",
+              "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting"}  # fmt: skip
 # Author entries of these types are not persons; their names are the outlet's.
 ORGANIZATION_TYPES = {"organization", "newsmediaorganization", "corporation"}
 # Meta tags naming the first-publication time, most specific first.
@@ -55,6 +60,11 @@ BYLINE_XPATHS = (
     "//*[contains(@class, 'byline') and not(ancestor::*[contains(@class, 'byline')])]",
     "//*[contains(@class, 'author') and not(ancestor::*[contains(@class, 'author')])]",
 )
+# An extractor's credit taken as it stands is a name, not a sentence, a date or a label.
+CREDIT_MAX_WORDS = 5
+CREDIT_NOT = re.compile(
+    r"\d|@|https?:|\b(?:by|updated|published|posted|written|reviewed)\b|admin", re.IGNORECASE
+)
 BYLINE_PREFIX = re.compile(r"^(?:by|por|von|par|di|door|av)\b[:\s]*", re.IGNORECASE)
 # A byline's names end where its date, handle, role or second sentence begins.
 BYLINE_END = re.compile(
@@ -70,10 +80,21 @@ SEPARATOR_CHARS = r"|\-–—·•»:"
 JSON_LD_MAX_CHARS = 500_000
 _END = object()  # the end of an iterator in _walk
 COMPACT = re.compile(r"[\W_]+")
+WORD = re.compile(r"\w+")
 # Shorter site keys ("ap", "nyt") match inside ordinary words of a headline.
 SITE_KEY_MIN_CHARS = 4
 # Longer "site names" are taglines or a headline put in og:site_name by mistake.
 SITE_NAME_MAX_WORDS = 8
+# The visible headline is one of the page's first <h1>s (site logos and menus are <h1>s too)...
+HEADINGS_MAX = 8
+HEADING_MAX_CHARS = 300
+# ...the one that shares most words with the titles the page declares, if at least half of its
+# words are in one of them (a headline rewritten for sharing still shares most of its words).
+HEADING_MIN_SHARED = 0.5
+# <link rel> values whose href is on the site's own host (feeds, short links, the home page).
+SITE_LINK_RELS = {"alternate", "shortlink", "home", "index", "search", "pingback", "edituri"}
+# A page's own urls are a few dozen; a data dump of them is cut here.
+SITE_URLS_MAX = 200
 # Pages name their site a handful of times (4 distinct names at most in the development corpus);
 # each name is tried against the title and the authors, so a data dump of them is cut here.
 SITE_NAMES_MAX = 20
@@ -88,6 +109,10 @@ class PageMeta:
     sites: list[str] = field(default_factory=list)
     canonical: str | None = None
     h1: str | None = None
+    headings: list[str] = field(default_factory=list)  # the first <h1>s, text in order
+    title: str | None = None  # the <title> element's text
+    base: str | None = None  # <base href>: what relative links are relative to
+    site_urls: list[str] = field(default_factory=list)  # JSON-LD urls, feed and short links
 
 
 def read_page_meta(tree: HtmlElement) -> PageMeta:
@@ -99,6 +124,7 @@ def read_page_meta(tree: HtmlElement) -> PageMeta:
         if key and value:
             page.meta.setdefault(key, value)
     for item in _json_ld_objects(tree):
+        page.site_urls += [v for v in (item.get("url"), item.get("@id")) if isinstance(v, str)]
         kind = _types(item)
         if kind & ARTICLE_TYPES:
             page.articles.append(item)
@@ -114,18 +140,66 @@ def read_page_meta(tree: HtmlElement) -> PageMeta:
             page.sites.insert(0, page.meta[name].lstrip("@"))
     link = tree.find(".//link[@rel='canonical']")
     page.canonical = link.get("href") if link is not None else None
-    heading = tree.find(".//h1")
-    page.h1 = _clean(heading.text_content()) if heading is not None else None
+    for heading in tree.iter("h1"):
+        text = _clean(heading.text_content())
+        if text and len(text) <= HEADING_MAX_CHARS:
+            page.headings.append(text)
+        if len(page.headings) == HEADINGS_MAX:
+            break
+    page.h1 = page.headings[0] if page.headings else None
+    for link in tree.iter("link"):
+        if (link.get("rel") or "").strip().lower() in SITE_LINK_RELS and link.get("href"):
+            page.site_urls.append(link.get("href"))
+    base = tree.find(".//base[@href]")
+    page.base = base.get("href").strip() if base is not None else None
+    element = tree.find(".//title")
+    page.title = _clean(element.text_content()) if element is not None else None
     return page
 
 
 def find_title(page: PageMeta, fallback: str | None) -> str | None:
-    """The headline as the publisher shares it (og:title, JSON-LD), else a cleaned <title>."""
+    """The headline as the page shows it (its <h1>), checked against the titles it declares
+    (og:title, JSON-LD, <title>), which give the headline when no <h1> matches them."""
     names = site_names(page)
-    shared = [page.meta.get("og:title"), _first_text(page.articles, "headline")]
-    shared.append(page.meta.get("twitter:title"))
+    declared = _declared_title(page, fallback, names)
+    if is_news(page):  # a newsroom declares its edited headline; elsewhere it is an SEO title
+        return declared
+    keys = {key for key in map(_compact, names) if key}
+    titles = [
+        title
+        for title in (
+            declared,
+            *(strip_site_name(t, names) for t in map(_clean, _shared_titles(page)) if t),
+            *(strip_site_name(t, names) for t in map(_clean, [fallback, page.title]) if t),
+        )
+        if title and _compact(title) not in keys
+    ]
+    best, best_score = None, 0.0
+    for heading in page.headings:
+        if _compact(heading) in keys:  # the site's name set as a heading (a logo)
+            continue
+        words = _words(heading)
+        if max((_shared(words, _words(t)) for t in titles), default=0) < HEADING_MIN_SHARED:
+            continue
+        score = max(_dice(words, _words(t)) for t in titles)
+        if score > best_score:
+            best, best_score = heading, score
+    return best or declared
+
+
+def is_news(page: PageMeta) -> bool:
+    """A news story by its own markup: a schema.org news type, or Open Graph's article type
+    with a publication time."""
+    kinds = {kind for item in page.articles for kind in _types(item)}
+    return bool(kinds & NEWS_TYPES) or (
+        page.meta.get("og:type", "").lower() == "article" and "article:published_time" in page.meta
+    )
+
+
+def _declared_title(page: PageMeta, fallback: str | None, names: list[str]) -> str | None:
+    """The headline as the publisher shares it (og:title, JSON-LD), else a cleaned <title>."""
     # Shared headlines are kept verbatim: a site name there is the publisher's own choice.
-    for candidate in filter(None, map(_clean, shared)):
+    for candidate in filter(None, map(_clean, _shared_titles(page))):
         if strip_site_name(candidate, names):
             return candidate
     # <title> (and the extractor's pick from it) carries "Headline | Site" by convention.
@@ -134,6 +208,24 @@ def find_title(page: PageMeta, fallback: str | None) -> str | None:
         if title:
             return title
     return None
+
+
+def _shared_titles(page: PageMeta) -> list[str | None]:
+    return [page.meta.get("og:title"), _first_text(page.articles, "headline"),
+            page.meta.get("twitter:title")]  # fmt: skip
+
+
+def _words(text: str) -> set[str]:
+    return set(WORD.findall(text.lower()))
+
+
+def _shared(words: set[str], other: set[str]) -> float:
+    """The share of `words` that `other` has."""
+    return len(words & other) / len(words) if words else 0.0
+
+
+def _dice(a: set[str], b: set[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
 def strip_site_name(title: str, names: list[str]) -> str | None:
@@ -182,12 +274,20 @@ def find_domain(page: PageMeta) -> str | None:
     urls = [page.meta.get("og:url"), page.canonical, page.meta.get("twitter:url")]
     for item in page.articles:
         urls += [_url_of(item.get("url")), _url_of(item.get("mainEntityOfPage"))]
-    for url in urls:
-        if url and url.startswith(("http://", "https://", "//")):
-            domain = metadata.domain_of(url if not url.startswith("//") else "http:" + url)
-            if domain:
-                return domain
-    return None
+    return next(filter(None, map(_absolute_domain, urls)), None)
+
+
+def find_site_domain(page: PageMeta) -> str | None:
+    """The host the page's metadata and feeds are on (JSON-LD urls, <link rel> feeds and short
+    links), by majority: for a page that gives no URL of its own."""
+    votes = Counter(filter(None, map(_absolute_domain, page.site_urls[:SITE_URLS_MAX])))
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _absolute_domain(url: str | None) -> str | None:
+    if not isinstance(url, str) or not url.startswith(("http://", "https://", "//")):
+        return None
+    return metadata.domain_of(url if not url.startswith("//") else "http:" + url)
 
 
 def find_published(page: PageMeta) -> tuple[datetime | None, str | None]:
@@ -204,20 +304,35 @@ def find_published(page: PageMeta) -> tuple[datetime | None, str | None]:
 
 
 def find_authors(page: PageMeta, tree: HtmlElement, fallback: str | None = None) -> list[str]:
-    """Person names: JSON-LD authors, the visible byline, author meta tags, then the fallback."""
+    """Person names: JSON-LD authors, author meta tags, the visible byline, the fallback's."""
     sites = {key for key in map(_compact, site_names(page)) if len(key) >= SITE_KEY_MIN_CHARS}
+    # Author meta tags before the visible byline: the first "author" element of a page is as
+    # often a comment's or a related story's as the story's.
     sources = (
         lambda: _json_ld_authors(page),
-        lambda: _byline_authors(tree),
         lambda: _meta_authors(page),
+        lambda: _byline_authors(tree),
         lambda: split_byline(fallback or ""),
     )
+
+    def desk(name: str) -> bool:  # "Telegraph Sport": the outlet's name, not a person's
+        return any(key in _compact(name) for key in sites)
+
+    def credited(name: str) -> bool:  # nor is an agency (the wire column has it) or an account
+        return not (CREDIT_NOT.search(name) or name in WIRE_AGENCIES)
+
     for found in (source() for source in sources):
-        # A "name" containing the outlet's is a desk credit ("Telegraph Sport"), not a person.
-        names = [name for name in found if not any(key in _compact(name) for key in sites)]
+        names = [name for name in found if credited(name) and not desk(name)]
         if names:
             return list(dict.fromkeys(names))
-    return []
+    # No person's name found: the credit the page gives beats none (a first name, "Our
+    # Editors", the company that publishes the post).
+    credits = (" ".join(name.split()) for name in (fallback or "").split(";"))
+    return list(dict.fromkeys(c for c in credits if _is_credit(c) and credited(c)))
+
+
+def _is_credit(name: str) -> bool:
+    return 0 < len(name.split()) <= CREDIT_MAX_WORDS
 
 
 def split_byline(text: str) -> list[str]:
@@ -246,10 +361,15 @@ def _byline_authors(tree: HtmlElement) -> list[str]:
     for element in (found for xpath in BYLINE_XPATHS for found in tree.xpath(xpath)):
         # A child marked as the name spares us the role and handle printed beside it.
         named = element.xpath(".//*[contains(@class, 'name')]")
-        names = [name for part in named or [element] for name in split_byline(part.text_content())]
+        # Text nodes joined by spaces: "<span>Ann Lee</span><span>Dec 4</span>" is two words.
+        names = [name for part in named or [element] for name in split_byline(_spaced(part))]
         if names:
             return names
     return []
+
+
+def _spaced(element: HtmlElement) -> str:
+    return " ".join(" ".join(element.itertext()).split())
 
 
 def _meta_authors(page: PageMeta) -> list[str]:

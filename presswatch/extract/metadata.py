@@ -13,25 +13,40 @@ logger = logging.getLogger(__name__)
 
 LANGUAGE_MIN_CHARS = 40  # below this, language identification is a guess
 MAX_UTC_OFFSET = timedelta(hours=24)  # Python's own bound; real zones stay within -12 and +14
-MAX_TIMESTAMP_CHARS = 200  # a date string longer than this is not one (dateutil tries anyway)
+MAX_TIMESTAMP_CHARS = 200
+# Blog and newsletter hosts that give each user a site of their own but are missing from the
+# public-suffix list's private section (which has blogspot.com, github.io, netlify.app, ...).
+USER_SITE_HOSTS = frozenset({
+    "substack.com", "medium.com", "wordpress.com", "tumblr.com", "ghost.io", "wixsite.com",
+    "weebly.com", "typepad.com", "livejournal.com", "hashnode.dev", "beehiiv.com",
+    "over-blog.com", "home.blog", "micro.blog", "bearblog.dev", "write.as", "telegra.ph",
+})  # fmt: skip  # a date string longer than this is not one (dateutil tries anyway)
 
 
 @functools.cache
 def _tld_extractor():
     import tldextract
 
-    # The bundled public-suffix snapshot: no download at run time.
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    # The bundled public-suffix snapshot: no download at run time. Its private section lists
+    # hosts that give each user a site of their own (x.blogspot.com, x.github.io).
+    return tldextract.TLDExtract(
+        suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
+    )
 
 
 def domain_of(url: str | None) -> str | None:
-    """Registrable domain of a URL ("https://www.latimes.com/x" -> "latimes.com")."""
+    """Registrable domain of a URL ("https://www.latimes.com/x" -> "latimes.com"); on a host
+    that gives each user a site ("ann.substack.com", "ann.blogspot.com"), that site."""
     if not url:
         return None
     parts = _tld_extractor()(url.strip())
     if not parts.domain or not parts.suffix:
         return None
-    return f"{parts.domain}.{parts.suffix}".lower()
+    domain = f"{parts.domain}.{parts.suffix}".lower()
+    user = parts.subdomain.lower().rsplit(".", 1)[-1]
+    if domain in USER_SITE_HOSTS and user and user != "www":
+        return f"{user}.{domain}"
+    return domain
 
 
 def detect_language(text: str) -> str | None:

@@ -171,6 +171,18 @@ DATE_PATTERNS = (
     re.compile(rf"\b{_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b"),
     re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b"),
 )
+# A line that opens with a weekday name (English, Portuguese, Spanish, French, German, Italian,
+# Dutch): "Sunday, April 28, 2024", "sexta-feira, 22 de outubro". Prefixes, so that "Tue" and
+# "Tuesday" both open one; the name must end at a word boundary.
+WEEKDAY_OPENING = re.compile(
+    r"^\W*+(?:mon|tue|wed|thu|fri|sat|sun|segunda|terça|quarta|quinta|sexta|sábado|domingo"
+    r"|lunes|martes|miércoles|jueves|viernes|lundi|mardi|mercredi|jeudi|vendredi|samedi"
+    r"|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lunedì|martedì"
+    r"|mercoledì|giovedì|venerdì|sabato|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag"
+    r"|zondag)[\w-]*+\b",
+    re.I,
+)
+CLOCK_TIME = re.compile(r"\b\d{1,2}[:h]\d{2}\b")  # "20:13", "5:50 am", "14h30"
 # Labels that say a date is the publication (or, lower priority, an update) date.
 PUBLISHED_LABEL = re.compile(r"\b(?:date|published|posted|publicado|publié|veröffentlicht)\b", re.I)
 UPDATED_LABEL = re.compile(r"\b(?:updated|modified|atualizado|actualizado)\b", re.I)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import re
 
-from presswatch.extract import metadata
+from presswatch.extract import metadata, page_type
+from presswatch.extract import patterns as p
 from presswatch.extract.textdump import clean_text_dump
 from presswatch.extract.textdump_byline import find_dump_authors
 
@@ -34,6 +35,7 @@ def extract_text(text: str) -> dict:
         "wire": wire,
         "dateline": dateline,
         "body": dump.body,
+        "page_type": page_type.classify_text(text, dump.body, dump.title),
     }
 
 
@@ -41,7 +43,8 @@ def _story_header(head: list[str], title: str | None) -> list[str]:
     """Header lines that can date the article: those around the headline, or labelled ones.
 
     A date printed far above the headline sits in the site chrome (today's date next to the
-    menu); a copyright line carries the site's year. Neither dates the article.
+    menu), as does a bare weekday and date just above it; a copyright line carries the site's
+    year. None of them dates the article.
     """
     at = max((i for i, line in enumerate(head) if title and line == title), default=None)
     near = set(range(len(head) - HEADER_TAIL_LINES, len(head)))
@@ -50,8 +53,23 @@ def _story_header(head: list[str], title: str | None) -> list[str]:
     return [
         line
         for i, line in enumerate(head)
-        if (i in near or metadata.is_labelled_date(line)) and not COPYRIGHT.search(line)
+        if ((i in near and not _today_bar(i, at, line)) or metadata.is_labelled_date(line))
+        and not COPYRIGHT.search(line)
     ]
+
+
+def _today_bar(i: int, at: int | None, line: str) -> bool:
+    """True for "Sunday, April 28, 2024" above the headline: the site bar's date of today.
+
+    An article's own date above its headline comes with a time or a label; a weekday and a date
+    alone over the headline is the date the page was served.
+    """
+    return (
+        at is not None
+        and i < at
+        and bool(p.WEEKDAY_OPENING.match(line))
+        and not (p.CLOCK_TIME.search(line))
+    )
 
 
 def find_outlet(head: list[str], title: str | None) -> str | None:

@@ -4,9 +4,11 @@ import bisect
 import functools
 import itertools
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from presswatch.extract.patterns import BYLINE_KEYWORD
 from presswatch.extract.textdump_lines import (
     BULLET,
     LINK_MARK,
@@ -18,6 +20,7 @@ from presswatch.extract.textdump_lines import (
     count_words,
     digit_share,
     display_width,
+    has_markup,
     markup_share,
 )
 from presswatch.extract.textdump_title import pick_title
@@ -46,8 +49,30 @@ OFF_INDENT_FACTOR = 0.3  # prose off the story's indentation is likely a nested 
 STORY_LEAD_BLOCKS = 5  # the story's indentation is read from its first prose blocks
 TAIL_GAP_BLOCKS = 2  # dropped blocks needed between the story and a trailing island to cut it
 TAIL_ISLAND_SHARE = 0.15  # trailing islands lighter than this share of the story are cut
+PLAIN_TITLE_WORDS = (2, 20)  # a plain story's headline: one line of this many words
+PLAIN_MARKUP_LINES = 1  # a plain story may print a contact address or a ticker code ...
+PLAIN_MARKUP_SHARE = 0.02  # ... or a few in a long story, never a page's links and images
 KEEP_MIN_WORDS = 3  # inside the story, unpunctuated fragments shorter than this are dropped
 LANGID_SAMPLE_CHARS = 4000  # enough prose for a confident language guess
+# What a site prints after its stories: comment rules, newsletter and cookie notices, copyright,
+# share and sign-up prompts (in the languages of the corpus and its neighbours). A short block
+# that names one is cut from the story's end, never from inside it.
+TRAILING_BOILERPLATE = re.compile(
+    r"\b(?:comments?|commenting|commentaires?|comentários?|comentarios?|kommentar(?:e|en)?"
+    r"|commenti|reacties|newsletters?|subscribe|subscription|abonnez|assine|suscríbete"
+    r"|abonnieren|cookies?|privacy|copyright|rights reserved|direitos reservados"
+    r"|derechos reservados|rechte vorbehalten|droits réservés|diritti riservati|advertisement"
+    r"|sponsored|follow us|sign up|log in|share this)\b",
+    re.I,
+)
+# Labels of page furniture that sits inside a story's span: ads, "Read more" and "Related" links.
+# A short block that names one is never story text, wherever it stands.
+FURNITURE_LABEL = re.compile(
+    r"\b(?:advertisements?|advertising|anzeige|werbung|publicidade|publicidad|publicité"
+    r"|pubblicità|advertentie|read more|leia mais|leer más|lire la suite|weiterlesen|leggi anche"
+    r"|related|relacionad[ao]s?|articles? liés|verwandte|see also|veja também|ver también)\b",
+    re.I,
+)
 
 _ISO_TO_STOPLIST = {  # jusText names its stop lists by language name, callers use ISO 639-1
     "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "an": "Aragonese", "hy": "Armenian",
@@ -86,13 +111,15 @@ def clean_text_dump(text: str, language: str | None = None) -> TextDump:
     blocks = join_wrapped_lines(lines)
     if not blocks:
         return TextDump(title=None, body="", head=[], tail=[])
+    if is_plain_story(lines):
+        return _plain_story(lines, blocks)
     stopwords = _load_stoplist(language or detect_language(blocks))
     score_blocks(blocks, stopwords)
     start, end = find_story_span(blocks)
     title, at = pick_title(blocks, start, end, stopwords or frozenset())
     if at is not None and at >= start:  # the span opened with the headline: it is not body
         start = at + 1
-    story = [b for b in blocks[start : end + 1] if b.keep]
+    story = _story_blocks(blocks[start : end + 1])
     nonblank = _nonblank(lines)
     title_at = _nonblank_index(lines, _nearest_copy(blocks, at, start)) if at is not None else None
     if not story:
@@ -104,6 +131,73 @@ def clean_text_dump(text: str, language: str | None = None) -> TextDump:
         tail=_nonblank(lines[story[-1].last + 1 :]),
         lines=nonblank,
         title_at=title_at,
+    )
+
+
+def _story_blocks(span: list[Block]) -> list[Block]:
+    """The story's blocks: inside the span, headings, list items and captions are story too.
+
+    Only page furniture (lines repeated on the page, markup, rules of dashes) is dropped from
+    inside; at the end, short blocks of site boilerplate and fragments after them are cut.
+    """
+    story = [b for b in span if b.keep or _story_furniture(b) is False]
+    while len(story) > 1 and (not story[-1].keep or _is_trailing_boilerplate(story[-1])):
+        story.pop()
+    return story
+
+
+def _story_furniture(block: Block) -> bool:
+    """True for a dropped block that stays dropped inside the story: repeated lines, markup,
+    rules, and short ad or link labels, bylines and date stamps."""
+    if block.junk or not any(c.isalnum() for c in block.text):
+        return True
+    if block.words >= SHORT_WORDS:
+        return False
+    text = block.text
+    return bool(FURNITURE_LABEL.search(text) or BYLINE_KEYWORD.match(text)) or (
+        digit_share(text) > DIGIT_MAX
+    )
+
+
+def _is_trailing_boilerplate(block: Block) -> bool:
+    return block.words < LONG_WORDS and bool(TRAILING_BOILERPLATE.search(block.text))
+
+
+def is_plain_story(lines: list[str]) -> bool:
+    """True for a story file with no page chrome: a one-line headline, a blank line, the story.
+
+    The story is one unbroken run of lines, as wire feeds write it. A rendered page indents its
+    menus and lists, prints link and image placeholders and spaces its sections with blank
+    lines; a plain story does none of that (an e-mail address in a contact line at most), so
+    every line after the headline is story: results, tables and one-line paragraphs included.
+    """
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    if len(nonblank) < 2 or nonblank[1] == nonblank[0] + 1:
+        return False  # the headline is a paragraph of one line
+    if nonblank[-1] - nonblank[1] != len(nonblank) - 2:
+        return False  # a blank line inside the story: paragraphs the scorer can judge
+    headline = lines[nonblank[0]]
+    if not PLAIN_TITLE_WORDS[0] <= count_words(headline) <= PLAIN_TITLE_WORDS[1]:
+        return False
+    if next((c for c in headline if c.isalpha()), "").islower():
+        return False  # headlines open with a capital; a dump's first line of chrome may not
+    if any(lines[i][0].isspace() for i in nonblank):
+        return False
+    markup = sum(1 for i in nonblank if has_markup(lines[i]))
+    return markup <= PLAIN_MARKUP_LINES + PLAIN_MARKUP_SHARE * len(nonblank)
+
+
+def _plain_story(lines: list[str], blocks: list[Block]) -> TextDump:
+    """The first line is the headline and every other block is the story."""
+    nonblank = _nonblank(lines)
+    story = [b for b in blocks[1:] if b.text]
+    return TextDump(
+        title=blocks[0].text,
+        body="\n\n".join(b.text for b in story),
+        head=nonblank[:1],
+        tail=[],
+        lines=nonblank,
+        title_at=0,
     )
 
 
@@ -156,13 +250,25 @@ def score_blocks(blocks: list[Block], stopwords: frozenset[str] | None) -> None:
     """Give each block a signed weight: positive for story prose, negative for boilerplate."""
     counts = Counter(b.text.lower() for b in blocks)
     rates = [_rate_block(b.text, b.words, stopwords) for b in blocks]
+    bullets = [bool(BULLET.match(b.text)) and not b.text[0].isdigit() for b in blocks]
+    for i in range(len(blocks) - 1, 0, -1):  # "• Home", "• Section", "• Headline?": a trail
+        if (
+            bullets[i]
+            and rates[i] > 0
+            and blocks[i].glued
+            and bullets[i - 1]
+            and rates[i - 1] < 0
+            and not blocks[i].text.endswith(".")
+        ):
+            rates[i] = -1.0
     fragments = [
         r <= 0 and not SENTENCE_END.search(b.text) for b, r in zip(blocks, rates, strict=True)
     ]
     runs = _run_lengths(fragments, [b.glued for b in blocks])
     for block, quality, run in zip(blocks, rates, runs, strict=True):
         # Repeated lines are page furniture; stacks of short fragments are menus or link lists.
-        if counts[block.text.lower()] > 1 or (quality == 0 and run >= FRAGMENT_RUN):
+        block.junk = counts[block.text.lower()] > 1 or markup_share(block.text) > MARKUP_MAX
+        if block.junk or (quality == 0 and run >= FRAGMENT_RUN):
             quality = -1.0
         short = block.words < KEEP_MIN_WORDS and not SENTENCE_END.search(block.text)
         block.keep = quality >= 0 and not short
@@ -244,9 +350,19 @@ def _max_sum_span(scores: list[float]) -> tuple[int, int]:
     return best_span
 
 
-def _rate_block(text: str, words: float, stopwords: frozenset[str] | None) -> float:
-    """Rate a block: 1 story prose, 0 undecided (context decides), -1 boilerplate."""
-    if BULLET.match(text) and not text[0].isdigit() and words < LONG_WORDS:
+def _rate_block(
+    text: str, words: float, stopwords: frozenset[str] | None, item: bool = False
+) -> float:
+    """Rate a block: 1 story prose, 0 undecided (context decides), -1 boilerplate.
+
+    `item`: the text of a list item, its bullet removed (rated once, like prose).
+    """
+    bullet = None if item else BULLET.match(text)
+    if bullet and not text[0].isdigit() and words < LONG_WORDS:
+        if words >= SHORT_WORDS and SENTENCE_END.search(text):  # a list item that is a sentence
+            rest = _rate_block(text[bullet.end() :], words, stopwords, item=True)
+            if rest > 0:
+                return rest
         return -1.0  # menu entries, link lists, tag clouds, share buttons
     if markup_share(text) > MARKUP_MAX:
         return -1.0

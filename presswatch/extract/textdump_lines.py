@@ -42,6 +42,7 @@ class Block:
     keep: bool = True  # False for boilerplate that must not reach the body even inside the story
     glued: bool = False  # no blank line between this block and the previous one
     indent: int = 0  # leading spaces of the first line: list items and teasers sit deeper
+    junk: bool = False  # repeated on the page or mostly markup: never story text
 
 
 def count_words(text: str) -> float:
