@@ -13,8 +13,8 @@ logger = logging.getLogger(__name__)
 BLANK_LINE = re.compile(r"\n\s*\n")  # a text dump's paragraphs
 
 
-def anchor_outputs(corpus: Path, pages: list[str]) -> dict[str, tuple[str, dict[str, dict]]]:
-    """{anchor name: (format, {page: fields})}; an anchor whose package is missing is left out."""
+def anchor_outputs(corpus: Path, pages: list[str]) -> dict[tuple[str, str], dict[str, dict]]:
+    """{(anchor name, format): {page: fields}}; an anchor whose package is missing is left out."""
     contents = {fmt: _read(corpus, fmt, pages) for fmt in ("html", "text")}
     outputs = {}
     for name, fmt, run in (
@@ -27,7 +27,7 @@ def anchor_outputs(corpus: Path, pages: list[str]) -> dict[str, tuple[str, dict[
         if not contents[fmt]:
             continue
         try:
-            outputs[f"{name}\0{fmt}"] = (fmt, {page: run(c) for page, c in contents[fmt].items()})
+            outputs[name, fmt] = {page: run(c) for page, c in contents[fmt].items()}
         except ImportError as exc:
             logger.warning("anchor %s skipped: %s", name, exc)
     return outputs
@@ -37,10 +37,10 @@ def scored(outputs: dict, score: Callable) -> dict[str, dict[str, float]]:
     """{anchor name: figures} from anchor_outputs, by `score(fmt, output)`, each anchor scored
     only on what it outputs (no title from a body-only extractor)."""
     anchors: dict[str, dict[str, float]] = {}
-    for key, (fmt, output) in outputs.items():
+    for (name, fmt), output in outputs.items():
         produced = {column for fields in output.values() for column in fields}
         figures = score(fmt, output)
-        anchors.setdefault(key.split("\0")[0], {}).update(
+        anchors.setdefault(name, {}).update(
             (measure, value) for measure, value in figures.items() if _measures(measure, produced)
         )
     return anchors

@@ -108,11 +108,14 @@ class PageMeta:
     articles: list[dict] = field(default_factory=list)
     sites: list[str] = field(default_factory=list)
     canonical: str | None = None
-    h1: str | None = None
     headings: list[str] = field(default_factory=list)  # the first <h1>s, text in order
     title: str | None = None  # the <title> element's text
     base: str | None = None  # <base href>: what relative links are relative to
     site_urls: list[str] = field(default_factory=list)  # JSON-LD urls, feed and short links
+
+    @property
+    def h1(self) -> str | None:
+        return self.headings[0] if self.headings else None
 
 
 def read_page_meta(tree: HtmlElement) -> PageMeta:
@@ -146,7 +149,6 @@ def read_page_meta(tree: HtmlElement) -> PageMeta:
             page.headings.append(text)
         if len(page.headings) == HEADINGS_MAX:
             break
-    page.h1 = page.headings[0] if page.headings else None
     for link in tree.iter("link"):
         if (link.get("rel") or "").strip().lower() in SITE_LINK_RELS and link.get("href"):
             page.site_urls.append(link.get("href"))

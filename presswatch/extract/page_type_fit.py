@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> None:
             if args.features:
                 args.features.write_text(json.dumps(cached))
         rows = cached[fmt]
-        names = FEATURES[fmt]
+        names = feature_names(rows, fmt)
         weights[fmt] = fit(
             rows, names, article_weight=ARTICLE_WEIGHTS[fmt], keep=KEEP_ARTICLES[fmt]
         )
@@ -225,111 +225,22 @@ def main(argv: list[str] | None = None) -> None:
         print(f"wrote {target}")
 
 
-# The features each model reads: all that page_type computes, less those whose removal made
+# The features each model reads: all that page_type computes, less these, whose removal made
 # both halves better when each half's model was scored on the other (backward elimination on
 # the mean share of non-articles accepted at 95-99% of articles kept).
-FEATURES = {
-    "html": [
-        "ld_news",
-        "ld_article",
-        "ld_product",
-        "ld_list",
-        "ld_forum",
-        "ld_faq",
-        "ld_service",
-        "ld_none",
-        "ld_date",
-        "ld_author",
-        "og_article",
-        "og_product",
-        "meta_date",
-        "meta_author",
-        "articles",
-        "paragraphs",
-        "headings",
-        "linked_headings",
-        "forms",
-        "password",
-        "inputs",
-        "prices",
-        "code_blocks",
-        "list_items",
-        "links",
-        "byline",
-        "forum_marks",
-        "pagination",
-        "buttons",
-        "cart",
-        "linked_heading_share",
-        "page_dates",
-        "repeated_blocks",
-        "repeated_cards",
-        "date_near_title",
-        "byline_near_title",
-        "body_words",
-        "first_prose_at",
-        "lead_words",
-        "prose_paragraphs",
-        "mean_paragraph",
-        "short_paragraph_share",
-        "we_share",
-        "you_share",
-        "body_prices",
-        "body_dates",
-        "year_rate",
-        "quote_rate",
-        "exclaim_rate",
-        "body_share",
-        "title_words",
-        "title_lower_share",
-        "title_digits",
-        "title_question",
-        "meta_modified_only",
-        "url_known",
-        "url_depth",
-        "url_dated",
-        "url_slug_words",
-        "url_post",
-        "url_shop",
-        "url_archive",
-        "url_forum",
-        "url_docs",
-        "url_service",
-        "cms_post",
-        "cms_page",
-        "cms_shop",
-        "cms_archive",
-    ],
-    "text": [
-        "body_words",
-        "body_paragraphs",
-        "prose_paragraphs",
-        "prose_share",
-        "mean_paragraph",
-        "we_share",
-        "body_prices",
-        "body_dates",
-        "year_rate",
-        "exclaim_rate",
-        "body_share",
-        "page_lines",
-        "bullet_share",
-        "short_line_share",
-        "fields",
-        "prices",
-        "title_words",
-        "date_near_title",
-        "head_byline",
-        "dates",
-        "max_line_repeat",
-        "repeated_lines",
-        "placeholders",
-        "title_lower_share",
-        "title_question",
-        "lead_words",
-        "first_prose_at",
-    ],
-}
+DROPPED = {
+    "html": {"ld_tech", "og_website", "times", "link_density", "body_paragraphs", "prose_share"},
+    "text": {"short_paragraph_share", "you_share", "quote_rate", "title_digits", "head_date",
+             "date_lines"},
+}  # fmt: skip
+
+
+def feature_names(rows: dict, fmt: str) -> list[str]:
+    """The features the rows have (in the order page_type gives them), less DROPPED."""
+    found = dict.fromkeys(name for row in rows.values() for name in row["features"])
+    return [name for name in found if name not in DROPPED[fmt]]
+
+
 # Weight of an article against a non-article when fitting, by format: leaning toward articles
 # let fewer non-articles through at 99% of articles kept, on both halves.
 ARTICLE_WEIGHTS = {"html": 4.0, "text": 4.0}
