@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from presswatch.extract import html_body, html_metadata
+from presswatch.extract import html_body, html_date, html_metadata
 from presswatch.extract.html import extract_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
@@ -102,6 +102,28 @@ def test_find_domain_from_page_links_and_json_ld(head, expected):
     assert html_metadata.find_domain(_meta(head)) == expected
 
 
+def test_outlet_domain_of_a_post_given_at_its_platform_s_address_is_the_user_s_site():
+    page = _page(
+        '<meta property="og:url" content="https://substack.com/home/post/p-182014527">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"url": "https://annlee.substack.com/p/a-story"}</script>',
+        f"<p>{PROSE * 3}</p>",
+    )
+    assert extract_html(page)["outlet_domain"] == "annlee.substack.com"
+
+
+def test_url_quoted_whole_is_read_unquoted():
+    page = _page(
+        '<meta property="og:url" content="https://blog.example.fr%2Farticles%2Fa-story">',
+        f"<p>{PROSE * 3}</p>",
+    )
+    found = extract_html(page)
+    assert (found["url"], found["outlet_domain"]) == (
+        "https://blog.example.fr/articles/a-story",
+        "example.fr",
+    )
+
+
 def test_outlet_domain_falls_back_to_a_linked_domain_named_in_the_title():
     page = _page(
         "<title>The Space Review: Seeking a bigger role for a big rocket</title>",
@@ -167,6 +189,24 @@ def test_find_published_from_json_ld_then_meta(head, expected):
             '<div class="byline">Telegraph Sport</div>',
             [],
         ),
+        # A link to the person's own page on the site, its text spelling the path's slug.
+        (
+            "",
+            '<span>Posted</span> <a href="/authors/trevor-jackins">Trevor Jackins</a>',
+            ["Trevor Jackins"],
+        ),
+        # ... but not a team page's or a sidebar's many profiles.
+        (
+            "",
+            "".join(
+                f'<a href="/author/{name.lower().replace(" ", "-")}/">{name}</a>'
+                for name in ("Ann Lee", "Bob Stone", "Cara Diaz", "Dan Fox", "Eve Hart")
+            ),
+            [],
+        ),
+        # A line of its own crediting the story.
+        ("", "<p>Written by John Crenshaw</p>", ["John Crenshaw"]),
+        ("", "<p>By checking out, you agree to our Terms of Use and Privacy Policy.</p>", []),
     ],
 )
 def test_find_authors_from_json_ld_byline_and_meta(head, body, expected):
@@ -230,3 +270,9 @@ def test_trim_edges_drops_repeated_headline_and_date_stamps(paragraphs, expected
 
 def test_empty_page_gives_empty_body():
     assert extract_html("<html><body></body></html>")["body"] == ""
+
+
+def test_a_page_declaring_no_date_gets_the_one_it_shows_over_the_extractor_s_guess():
+    shown, guessed = datetime(2025, 10, 14, tzinfo=UTC), datetime(2024, 2, 11, tzinfo=UTC)
+    assert html_date.choose_published((None, None), guessed, shown) == (shown, "html:shown")
+    assert html_date.choose_published((None, None), guessed, None) == (guessed, "html:metadata")

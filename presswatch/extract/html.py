@@ -6,7 +6,7 @@ import logging
 import re
 from collections import Counter
 from copy import deepcopy
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from presswatch.extract import html_body, html_date, html_metadata, metadata, page_type
 
@@ -17,6 +17,7 @@ LINK_HOST = re.compile(r"^(?:https?:)?//([^/?#:]+)|^mailto:[^@]+@([^?]+)", re.IG
 # A link to a site's home page: scheme (or none), host, then at most "/".
 HOME_LINK = re.compile(r"^(?:https?:)?//([^/?#:\s]+)/?$", re.IGNORECASE)
 HOME_LINKS_MIN = 2
+ENCODED_HOST = re.compile(r"^https?://[^/?#]*%2F", re.IGNORECASE)
 # A site-name guess from a link's domain label must be this long to be told from a common word.
 DOMAIN_LABEL_MIN_CHARS = 5
 
@@ -47,12 +48,7 @@ def extract_html(html: str | bytes, url: str | None = None) -> dict:
         "title": title,
         "outlet": next(iter(html_metadata.site_names(page)), None)
         or (doc.sitename if doc else None),
-        "outlet_domain": metadata.domain_of(url if _is_absolute(url) else None)
-        or html_metadata.find_domain(page)
-        or _hostname_domain(doc.hostname if doc else None)
-        or html_metadata.find_site_domain(page)
-        or _linked_domain(tree, title or "")
-        or _home_link_domain(tree),
+        "outlet_domain": _outlet_domain(url, page, doc, tree, title),
         "published_at": published,
         "date_source": date_source,
         "authors": html_metadata.find_authors(page, tree, doc.author if doc else None),
@@ -63,6 +59,23 @@ def extract_html(html: str | bytes, url: str | None = None) -> dict:
     }
 
 
+def _outlet_domain(url, page, doc, tree, title) -> str | None:
+    """The registrable domain of the page's URL, else of what the page says of its site."""
+    found = (
+        metadata.domain_of(url if _is_absolute(url) else None)
+        or html_metadata.find_domain(page)
+        or _hostname_domain(doc.hostname if doc else None)
+        or html_metadata.find_site_domain(page)
+        or _linked_domain(tree, title or "")
+        or _home_link_domain(tree)
+    )
+    if found in metadata.USER_SITE_HOSTS:  # the platform's own address of a user's post
+        own = html_metadata.find_site_domain(page)
+        if own and own.endswith("." + found):
+            return own
+    return found
+
+
 def _page_url(candidates: list[str | None], base: str | None) -> str | None:
     """The first candidate that is, or resolves to, an absolute http(s) URL: relative ones
     against the page's <base> or an absolute candidate, protocol-relative ones as https;
@@ -70,6 +83,8 @@ def _page_url(candidates: list[str | None], base: str | None) -> str | None:
     given = [c.strip() for c in candidates if c and c.strip()]
     base = base if _is_absolute(base) else next(filter(_is_absolute, given), None)
     for candidate in given:
+        if ENCODED_HOST.match(candidate):  # "https://host%2Fpath": a URL quoted whole
+            candidate = unquote(candidate)
         if candidate.startswith("//"):
             candidate = "https:" + candidate
         elif base and not _is_absolute(candidate):

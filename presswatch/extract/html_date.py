@@ -30,14 +30,15 @@ def choose_published(
 ) -> tuple[datetime | None, str | None]:
     """(date, source): what the page declares (JSON-LD, meta tags) unless the page shows another
     day that the extractor's own guess (htmldate) confirms: then the declared date is stale
-    (an old first-publication date of a page republished since)."""
+    (an old first-publication date of a page republished since). A page that declares none:
+    the date it shows by its headline, else the guess (which reads dates anywhere on it)."""
     declared_at, source = declared
     if declared_at is None:
         return (
-            (guessed, "html:metadata")
-            if guessed
-            else (shown, "html:shown")
+            (shown, "html:shown")
             if shown
+            else (guessed, "html:metadata")
+            if guessed
             else (None, None)
         )
     if guessed and shown and _same_day(guessed, shown) and not _same_day(declared_at, guessed) \

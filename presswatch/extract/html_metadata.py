@@ -60,6 +60,19 @@ BYLINE_XPATHS = (
     "//*[contains(@class, 'byline') and not(ancestor::*[contains(@class, 'byline')])]",
     "//*[contains(@class, 'author') and not(ancestor::*[contains(@class, 'author')])]",
 )
+# A link to a person's page on the site: a path segment naming profiles, then the person's slug.
+PROFILE_PATH = re.compile(
+    r"/(?:authors?|writers?|contributors?|columnists?|staff|profiles?|people|team)/"
+    r"([^/?#]{3,80})/?(?:[?#]|$)",
+    re.IGNORECASE,
+)
+PROFILE_LINKS_MAX = 4
+# A line of its own that credits the story: "Written by Ann Lee", "By Ann Lee".
+CREDIT_LINE = re.compile(
+    r"^(?:(?:written|posted|authored|words|reported)\s+)?by\b[:\s]*", re.IGNORECASE
+)
+CREDIT_LINE_TAGS = ("p", "span", "div", "h3", "h4", "h5", "h6", "address", "small", "li")
+CREDIT_LINE_MAX_CHARS = 80
 # An extractor's credit taken as it stands is a name, not a sentence, a date or a label.
 CREDIT_MAX_WORDS = 5
 CREDIT_NOT = re.compile(
@@ -314,6 +327,8 @@ def find_authors(page: PageMeta, tree: HtmlElement, fallback: str | None = None)
         lambda: _json_ld_authors(page),
         lambda: _meta_authors(page),
         lambda: _byline_authors(tree),
+        lambda: _profile_link_authors(tree),
+        lambda: _credit_line_authors(tree),
         lambda: split_byline(fallback or ""),
     )
 
@@ -367,6 +382,31 @@ def _byline_authors(tree: HtmlElement) -> list[str]:
         names = [name for part in named or [element] for name in split_byline(_spaced(part))]
         if names:
             return names
+    return []
+
+
+def _profile_link_authors(tree: HtmlElement) -> list[str]:
+    """Names linked to their own profile page ("<a href="/author/ann-lee/">Ann Lee</a>"): the
+    link's text spells the last part of its path. A page that links many profiles (a team
+    page, a sidebar of contributors) names none of them as its author."""
+    names: list[str] = []
+    for element in tree.iter("a"):
+        match = PROFILE_PATH.search(element.get("href") or "")
+        text = _spaced(element)
+        if match and COMPACT.sub("", match.group(1).lower()) == COMPACT.sub("", text.lower()):
+            names += [name for name in split_byline(text) if name not in names]
+    return names if len(names) <= PROFILE_LINKS_MAX else []
+
+
+def _credit_line_authors(tree: HtmlElement) -> list[str]:
+    """Names from the first short line that credits them ("Written by Ann Lee"), in page order."""
+    for element in tree.iter(*CREDIT_LINE_TAGS):
+        text = _spaced(element)
+        if len(text) <= CREDIT_LINE_MAX_CHARS and CREDIT_LINE.match(text):
+            rest = CREDIT_LINE.sub("", text)
+            names = split_byline(rest)
+            if names and rest.startswith(names[0]):  # not "By signing up you agree to ..."
+                return names
     return []
 
 

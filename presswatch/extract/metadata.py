@@ -13,14 +13,14 @@ logger = logging.getLogger(__name__)
 
 LANGUAGE_MIN_CHARS = 40  # below this, language identification is a guess
 MAX_UTC_OFFSET = timedelta(hours=24)  # Python's own bound; real zones stay within -12 and +14
-MAX_TIMESTAMP_CHARS = 200
+MAX_TIMESTAMP_CHARS = 200  # a date string longer than this is not one (dateutil tries anyway)
 # Blog and newsletter hosts that give each user a site of their own but are missing from the
 # public-suffix list's private section (which has blogspot.com, github.io, netlify.app, ...).
 USER_SITE_HOSTS = frozenset({
     "substack.com", "medium.com", "wordpress.com", "tumblr.com", "ghost.io", "wixsite.com",
     "weebly.com", "typepad.com", "livejournal.com", "hashnode.dev", "beehiiv.com",
     "over-blog.com", "home.blog", "micro.blog", "bearblog.dev", "write.as", "telegra.ph",
-})  # fmt: skip  # a date string longer than this is not one (dateutil tries anyway)
+})  # fmt: skip
 
 
 @functools.cache
