@@ -4,33 +4,41 @@ from __future__ import annotations
 
 import gzip
 import logging
+import multiprocessing
+import os
 import re
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
 BLANK_LINE = re.compile(r"\n\s*\n")  # a text dump's paragraphs
+PAGES_PER_TASK = 8
 
 
 def anchor_outputs(corpus: Path, pages: list[str]) -> dict[tuple[str, str], dict[str, dict]]:
-    """{(anchor name, format): {page: fields}}; an anchor whose package is missing is left out."""
+    """{(anchor name, format): {page: fields}}; an anchor whose package is missing is left out.
+    Pages are shared out to one process per core: each extractor is single-threaded."""
     contents = {fmt: _read(corpus, fmt, pages) for fmt in ("html", "text")}
     outputs = {}
-    for name, fmt, run in (
-        ("trafilatura", "html", _trafilatura),
-        ("trafilatura (precision)", "html", lambda html: _trafilatura(html, favor_precision=True)),
-        ("trafilatura", "text", _trafilatura_text),
-        ("jusText", "text", _justext),
-        ("no cleaning", "text", lambda text: {"body": text}),
-    ):
-        if not contents[fmt]:
-            continue
-        try:
-            outputs[name, fmt] = {page: run(c) for page, c in contents[fmt].items()}
-        except ImportError as exc:
-            logger.warning("anchor %s skipped: %s", name, exc)
+    # spawn: the parent may hold threads (Prefect's) that a forked child would inherit locked
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(os.cpu_count() or 1, mp_context=context, initializer=_quiet) as pool:
+        for name, fmt, run in ANCHORS:
+            if not contents[fmt]:
+                continue
+            try:
+                found = pool.map(run, contents[fmt].values(), chunksize=PAGES_PER_TASK)
+                outputs[name, fmt] = dict(zip(contents[fmt], found, strict=True))
+            except ImportError as exc:
+                logger.warning("anchor %s skipped: %s", name, exc)
     return outputs
+
+
+def _quiet() -> None:
+    # trafilatura logs what each page lacks ("discarding data"): noise in a table's output
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 
 def scored(outputs: dict, score: Callable) -> dict[str, dict[str, float]]:
@@ -78,6 +86,14 @@ def _trafilatura(html: str, favor_precision: bool = False) -> dict:
             "authors": [a.strip() for a in (doc.author or "").split(";") if a.strip()]}  # fmt: skip
 
 
+def _trafilatura_precision(html: str) -> dict:
+    return _trafilatura(html, favor_precision=True)
+
+
+def _no_cleaning(text: str) -> dict:
+    return {"body": text}
+
+
 def _trafilatura_text(text: str) -> dict:
     from trafilatura import extract
 
@@ -97,3 +113,12 @@ def _justext(text: str) -> dict:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+ANCHORS = (
+    ("trafilatura", "html", _trafilatura),
+    ("trafilatura (precision)", "html", _trafilatura_precision),
+    ("trafilatura", "text", _trafilatura_text),
+    ("jusText", "text", _justext),
+    ("no cleaning", "text", _no_cleaning),
+)

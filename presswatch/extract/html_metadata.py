@@ -392,7 +392,7 @@ def _profile_link_authors(tree: HtmlElement) -> list[str]:
     names: list[str] = []
     for element in tree.iter("a"):
         match = PROFILE_PATH.search(element.get("href") or "")
-        text = _spaced(element)
+        text = _spaced(element) if match else ""
         if match and COMPACT.sub("", match.group(1).lower()) == COMPACT.sub("", text.lower()):
             names += [name for name in split_byline(text) if name not in names]
     return names if len(names) <= PROFILE_LINKS_MAX else []
@@ -401,13 +401,27 @@ def _profile_link_authors(tree: HtmlElement) -> list[str]:
 def _credit_line_authors(tree: HtmlElement) -> list[str]:
     """Names from the first short line that credits them ("Written by Ann Lee"), in page order."""
     for element in tree.iter(*CREDIT_LINE_TAGS):
-        text = _spaced(element)
-        if len(text) <= CREDIT_LINE_MAX_CHARS and CREDIT_LINE.match(text):
+        text = _short_text(element, CREDIT_LINE_MAX_CHARS)
+        if text and CREDIT_LINE.match(text):
             rest = CREDIT_LINE.sub("", text)
             names = split_byline(rest)
             if names and rest.startswith(names[0]):  # not "By signing up you agree to ..."
                 return names
     return []
+
+
+def _short_text(element: HtmlElement, limit: int) -> str | None:
+    """The element's text as _spaced gives it, or None once it runs past `limit` characters
+    (read no further: a container of the whole page is not a line)."""
+    parts, size = [], 0
+    for part in element.itertext():
+        part = " ".join(part.split())
+        if part:
+            parts.append(part)
+            size += len(part) + 1
+            if size > limit + 1:
+                return None
+    return " ".join(parts)
 
 
 def _spaced(element: HtmlElement) -> str:
