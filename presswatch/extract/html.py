@@ -61,18 +61,18 @@ def extract_html(html: str | bytes, url: str | None = None) -> dict:
 
 def _outlet_domain(url, page, doc, tree, title) -> str | None:
     """The registrable domain of the page's URL, else of what the page says of its site."""
+    site = html_metadata.find_site_domain(page)
     found = (
         metadata.domain_of(url if _is_absolute(url) else None)
         or html_metadata.find_domain(page)
         or _hostname_domain(doc.hostname if doc else None)
-        or html_metadata.find_site_domain(page)
+        or site
         or _linked_domain(tree, title or "")
         or _home_link_domain(tree)
     )
-    if found in metadata.USER_SITE_HOSTS:  # the platform's own address of a user's post
-        own = html_metadata.find_site_domain(page)
-        if own and own.endswith("." + found):
-            return own
+    # The platform's own address of a user's post: the user's site is the outlet.
+    if found in metadata.USER_SITE_HOSTS and site and site.endswith("." + found):
+        return site
     return found
 
 

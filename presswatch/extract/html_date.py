@@ -34,13 +34,9 @@ def choose_published(
     the date it shows by its headline, else the guess (which reads dates anywhere on it)."""
     declared_at, source = declared
     if declared_at is None:
-        return (
-            (shown, "html:shown")
-            if shown
-            else (guessed, "html:metadata")
-            if guessed
-            else (None, None)
-        )
+        if shown:
+            return shown, "html:shown"
+        return (guessed, "html:metadata") if guessed else (None, None)
     if guessed and shown and _same_day(guessed, shown) and not _same_day(declared_at, guessed) \
             and not _same_day(declared_at, shown):  # fmt: skip
         return guessed, "html:shown"

@@ -389,43 +389,42 @@ def _profile_link_authors(tree: HtmlElement) -> list[str]:
     """Names linked to their own profile page ("<a href="/author/ann-lee/">Ann Lee</a>"): the
     link's text spells the last part of its path. A page that links many profiles (a team
     page, a sidebar of contributors) names none of them as its author."""
-    names: list[str] = []
+    names: dict[str, None] = {}
     for element in tree.iter("a"):
         match = PROFILE_PATH.search(element.get("href") or "")
-        text = _spaced(element) if match else ""
-        if match and COMPACT.sub("", match.group(1).lower()) == COMPACT.sub("", text.lower()):
-            names += [name for name in split_byline(text) if name not in names]
-    return names if len(names) <= PROFILE_LINKS_MAX else []
+        if not match:
+            continue
+        text = _spaced(element)
+        if COMPACT.sub("", match.group(1).lower()) == COMPACT.sub("", text.lower()):
+            names.update(dict.fromkeys(split_byline(text)))
+    return list(names) if len(names) <= PROFILE_LINKS_MAX else []
 
 
 def _credit_line_authors(tree: HtmlElement) -> list[str]:
     """Names from the first short line that credits them ("Written by Ann Lee"), in page order."""
     for element in tree.iter(*CREDIT_LINE_TAGS):
-        text = _short_text(element, CREDIT_LINE_MAX_CHARS)
-        if text and CREDIT_LINE.match(text):
-            rest = CREDIT_LINE.sub("", text)
+        text = _spaced(element, CREDIT_LINE_MAX_CHARS)
+        credit = CREDIT_LINE.match(text)
+        if credit:
+            rest = text[credit.end() :]
             names = split_byline(rest)
             if names and rest.startswith(names[0]):  # not "By signing up you agree to ..."
                 return names
     return []
 
 
-def _short_text(element: HtmlElement, limit: int) -> str | None:
-    """The element's text as _spaced gives it, or None once it runs past `limit` characters
-    (read no further: a container of the whole page is not a line)."""
+def _spaced(element: HtmlElement, limit: int | None = None) -> str:
+    """The element's text, its text nodes joined by single spaces; "" once it runs past `limit`
+    characters, read no further (a container of the whole page is not a line)."""
     parts, size = [], 0
     for part in element.itertext():
         part = " ".join(part.split())
         if part:
             parts.append(part)
             size += len(part) + 1
-            if size > limit + 1:
-                return None
+            if limit is not None and size > limit + 1:
+                return ""
     return " ".join(parts)
-
-
-def _spaced(element: HtmlElement) -> str:
-    return " ".join(" ".join(element.itertext()).split())
 
 
 def _meta_authors(page: PageMeta) -> list[str]:
