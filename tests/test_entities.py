@@ -10,6 +10,7 @@ import pytest
 from presswatch.entities import extract_entities
 from presswatch.entities.ner import MULTIPROCESS_MIN_TEXTS, Mention, choose_processes
 from presswatch.entities.resolve import load_rules, resolve_article
+from presswatch.extract import metadata
 from presswatch.extract.text import extract_text
 from tests.conftest import SEEDS
 
@@ -378,3 +379,60 @@ def test_worker_processes_give_the_same_rows(seed_entities):
         articles.append({"article_id": path.stem, **fields, "language": "en"})
     rows = extract_entities(articles, n_process=2)
     assert rows == [row for a in articles for row in seed_entities[a["article_id"]]]
+
+
+# Tables, datelines and capitals: invented wire copy in the shape of results and standings.
+def test_places_naming_teams_in_a_results_row_are_organisations_and_missed_names_are_added():
+    text = "Results on Saturday:\nLille 3 Rennes 1\nMetz 2 (Vidal 12th, Roux 80th) Nancy 0"
+    found = resolve(text, ("Lille 3", "GPE"), ("Metz", "GPE"), ("Nancy", "PERSON"))
+    assert found == {
+        "Lille": ("ORG", 1), "Rennes": ("ORG", 1), "Metz": ("ORG", 1),
+        "Vidal": ("PERSON", 1), "Roux": ("PERSON", 1), "Nancy": ("ORG", 1),
+    }  # fmt: skip
+
+
+def test_a_country_in_a_row_keeps_its_label_and_a_name_before_one_is_a_person():
+    text = (
+        "Singles, first round:\nAnna Berg (Sweden) beat Lena Hart (Germany) 6-4 6-3\n"
+        "Sweden 2 Norway 1"
+    )
+    found = resolve(
+        text, ("Anna Berg", "ORG"), ("Sweden", "GPE"), ("Germany", "GPE"), ("Sweden", "GPE")
+    )
+    assert found["Anna Berg"] == ("PERSON", 1) and found["Lena Hart"] == ("PERSON", 1)
+    assert found["Sweden"] == ("GPE", 2) and found["Germany"] == ("GPE", 1)
+    assert found["Norway"] == ("ORG", 1)  # untagged before a figure: the rule's team
+
+
+def test_a_sentence_with_figures_is_not_a_table_row():
+    text = "Ann Lee said 40 people and 12 cars were in the town on Monday, and Bob Ray agreed."
+    assert resolve(text, ("Ann Lee", "PERSON")) == {"Ann Lee": ("PERSON", 1)}
+
+
+def test_a_dateline_with_its_date_on_its_own_line_is_a_place():
+    found = resolve("OSLO 2024-03-05\nThe talks began.", ("OSLO", "ORG"))
+    assert found == {"Oslo": ("GPE", 1)}
+    assert metadata.find_wire_and_dateline("BERGEN, Norway Mar 5\nThe talks began.") == (
+        None, "BERGEN, Norway"
+    )  # fmt: skip
+    assert metadata.find_wire_and_dateline("Sales rose 2024-03-05\nThe talks began.") == (
+        None,
+        None,
+    )
+
+
+def test_a_headline_in_capitals_names_only_what_the_story_names():
+    title = "SOCCER - LILLE BEAT RENNES IN CUP TIE"
+    found = resolve(
+        "Lille beat Rennes on Friday.",
+        ("SOCCER", "ORG"), ("LILLE BEAT", "ORG"), ("Lille", "ORG"), ("Rennes", "ORG"),
+        title=title,
+    )  # fmt: skip
+    assert found == {"Lille": ("ORG", 2), "Rennes": ("ORG", 2)}
+
+
+def test_a_span_run_across_a_separator_or_a_score_is_cut_into_names():
+    text = "3. Ann Lee - Eva Roth (Norway) 23\nUtrecht 0 tonight."
+    found = resolve(text, ("Ann Lee - Eva Roth", "PERSON"), ("Utrecht 0", "GPE"))
+    assert found["Ann Lee"][0] == found["Eva Roth"][0] == "PERSON"
+    assert "Utrecht" in found and not any(ch.isdigit() for name in found for ch in name)

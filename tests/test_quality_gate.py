@@ -1,6 +1,7 @@
 """The quality gate: extraction never drops below the floors pinned in eval/: on the bundled
 corpus (baseline.json), and on ../shared/wcxb when it is there (baseline_wcxb.json, per half
-of the site split; a user's clone has no wcxb and skips it).
+of the site split; a user's clone has no wcxb and skips it); entities on ../shared/ner's dev
+stories when they are there (baseline_ner.json).
 
 Raise a floor when extraction gets better (`make pin`); never lower one to make a change pass.
 """
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from presswatch.entities.evaluate import NER, evaluate_wire
 from presswatch.evaluate import WCXB, below_floors, evaluate, floors_of
 
 EVAL = Path(__file__).parent.parent / "eval"
@@ -27,6 +29,15 @@ def test_extraction_meets_the_pinned_floors(prefect_server):
 def test_extraction_on_sites_nobody_tuned_to_meets_the_pinned_floors(prefect_server):
     floors = json.loads((EVAL / "baseline_wcxb.json").read_text())
     figures = evaluate(WCXB, split=True)
+    assert below_floors(figures, floors) == {}
+
+
+@pytest.mark.skipif(not (NER / "dev" / "gold.json").exists(), reason=f"no wire set at {NER}")
+def test_entities_on_wire_stories_beat_the_bare_model_and_meet_the_pinned_floors(prefect_server):
+    floors = json.loads((EVAL / "baseline_ner.json").read_text())
+    figures = evaluate_wire(NER / "dev")
+    assert figures["presswatch R"] >= figures["bare R"]
+    assert figures["presswatch P"] > figures["bare P"]
     assert below_floors(figures, floors) == {}
 
 

@@ -12,23 +12,31 @@ from importlib.resources import files
 from pathlib import Path
 
 from presswatch.entities.ner import Mention
+from presswatch.entities.tables import label_rows
+from presswatch.extract.patterns import DATE_AT_END
 
 logger = logging.getLogger(__name__)
 
 KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP"})  # who and where a story names
 MAX_TOKENS = 6  # longer spans are run-on captions, table rows and titles of works, not names
 DATELINE_PARAGRAPHS = 3  # photo captions can come before the paragraph that opens with one
-# "WASHINGTON (AP) —", "BUFFALO, N.Y. —", "BEIJING, Nov 20 (Reuters) -": an all-caps place opening
-# a paragraph, then a credit in parentheses or a dash.
+# "WASHINGTON (AP) —", "BUFFALO, N.Y. —", "BEIJING, Nov 20 (Reuters) -", "ROME 1996-12-06":
+# an all-caps place opens a paragraph, then a credit in brackets, a dash or a date ends its line.
 DATELINE = re.compile(
     r"(?P<place>[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,3})"
     r"(?:,\s*[A-Z][A-Za-z.'’ ]{1,25}?)?"
     r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
-    r"\s*(?:(?P<credit>\([^()\n]{1,40}\))|(?=[—–-]))"
+    r"(?:\s*(?:(?P<credit>\([^()\n]{1,40}\))|(?=[—–-]))|(?=\s+" + DATE_AT_END + "))",
+    re.M,
 )
 PHOTO_CREDIT = re.compile(r"\([^()\n]*\b(?:Photo|Photos|Photograph|Image|Images)\b[^()\n]*\)")
 POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 EDGE_JUNK = " \t\n\"'“”‘’«»,;:!?()[]{}*•|-–—"  # quotes, brackets and dashes the model takes along
+# Words without a letter at either end of a span: a rank, a score, a time ("3-0", "0:04", "+8").
+NUMBER_EDGE = re.compile(r"^(?:[^\sA-Za-z]*\d[^\sA-Za-z]*\s+(?:[-–—/]\s+)?)+")
+NUMBER_END = re.compile(r"(?:\s+[-–—/]?\s*[^\sA-Za-z]*\d[^\sA-Za-z]*)+$")
+SEPARATORS = re.compile(r"\s[-–—/]\s|[()]")  # a spaced dash, a slash or a bracket ends a name
+CAPITALS_SHARE = 0.8  # a headline whose letters are this much capitals is set in capitals
 ACRONYM = re.compile(r"[A-Z]{2,6}")
 ALIAS_CASEFOLD_MIN = 5  # short aliases are acronyms: "US" is an alias, "us" is not
 
@@ -87,16 +95,50 @@ def resolve_article(
     places, credits = _find_datelines(text, body_start, rules)
     credits += [m.span() for m in PHOTO_CREDIT.finditer(text)]
     kept: list[Mention] = []
-    for mention in sorted([*_without(mentions, places), *places], key=lambda m: m.start):
+    parts = [part for mention in _without(mentions, places) for part in _split(mention)]
+    for mention in sorted([*parts, *places], key=lambda m: m.start):
         cleaned = None if _inside(mention, credits) else clean_mention(mention, text, rules)
         if cleaned is None or _is_credit_via(text, cleaned, rules):
             continue
         cleaned = _canonicalize(cleaned, rules)  # the table's label wins: "Twitter" PRODUCT is ORG
         if cleaned.label in KEPT_LABELS:
             kept.append(cleaned)
+    kept = _headline_names(text, body_start, label_rows(text, body_start, kept))
     kept = _resolve_acronyms(_resolve_org_suffixes(_resolve_plurals(kept), rules), rules)
     rows = _group(*_resolve_short_names(kept, rules))
     return [row for row in rows if not _is_bare_title(row, rules.titles)]
+
+
+def _split(mention: Mention) -> list[Mention]:
+    """A span the model ran across a separator, as its parts: "Andreas Kappes - Carsten Wolf",
+    "Stephane Guivarch (Rennes", "Griqualand West - Tries"."""
+    bounds = [0, *(i for m in SEPARATORS.finditer(mention.text) for i in m.span()), None]
+    return [
+        Mention(
+            mention.text[a:b],
+            mention.label,
+            mention.start + a,
+            mention.start + a + len(mention.text[a:b]),
+        )
+        for a, b in zip(bounds[::2], bounds[1::2], strict=True)
+        if mention.text[a:b].strip()
+    ]
+
+
+def _headline_names(text: str, body_start: int, mentions: list[Mention]) -> list[Mention]:
+    """In a headline set in capitals ("CRICKET - LEICESTERSHIRE TAKE OVER AT TOP") the model
+    reads every word as a name: keep only the names the story names too, and find those the
+    model missed there, as the story spells and labels them."""
+    headline = text[:body_start]
+    letters = [ch for ch in headline if ch.isalpha()]
+    if not letters or sum(ch.isupper() for ch in letters) < CAPITALS_SHARE * len(letters):
+        return mentions
+    story = {m.text.casefold(): m for m in mentions if m.start >= body_start}
+    out = [m for m in mentions if m.start >= body_start]
+    for name, named in story.items():
+        for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", headline.casefold()):
+            out.append(Mention(named.text, named.label, *match.span()))  # the story's spelling
+    return sorted(out, key=lambda m: m.start)
 
 
 def clean_mention(mention: Mention, text: str, rules: Rules) -> Mention | None:
@@ -120,8 +162,10 @@ def clean_mention(mention: Mention, text: str, rules: Rules) -> Mention | None:
 
 
 def _strip_edges(name: str, start: int) -> tuple[str, int]:
-    stripped = name.lstrip(EDGE_JUNK)
-    return stripped.rstrip(EDGE_JUNK), start + len(name) - len(stripped)
+    """Without quotes, brackets and dashes at either end, nor the figures of a table row the
+    model took along ("Utrecht 0", "8 - Jim Courier", "Geelong 1613")."""
+    stripped = NUMBER_EDGE.sub("", name.lstrip(EDGE_JUNK))
+    return NUMBER_END.sub("", stripped).rstrip(EDGE_JUNK), start + len(name) - len(stripped)
 
 
 def _strip_possessive(name: str, rules: Rules) -> str:

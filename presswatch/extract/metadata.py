@@ -155,7 +155,7 @@ def find_wire_and_dateline(body: str) -> tuple[str | None, str | None]:
     place = match.group("place").strip(" ,")
     wire = p.WIRE_AGENCIES.get(match.group("wire") or "")
     if len(place.split()) > p.DATELINE_MAX_WORDS or not (
-        wire or place.isupper() or "—" in match.group(0)
+        wire or place.split(",")[0].isupper() or "—" in match.group(0)
     ):
         return wire, None
     return wire, place

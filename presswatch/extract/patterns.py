@@ -40,13 +40,16 @@ WIRE_AGENCIES = {
 }
 _WIRE_ALTERNATION = "|".join(sorted(map(re.escape, WIRE_AGENCIES), key=len, reverse=True))
 
-# "WASHINGTON (AP) — ", "BEIJING, Nov 20 (Reuters) - ", "Washington — ": a dateline opens the story.
+# A dateline's date ending its line: "ROME 1996-12-06", "LONDON, Aug 22", "PARIS Aug. 22, 1996".
+DATE_AT_END = r"(?:\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.?\s++\d{1,2}(?:,\s*+\d{4})?)[ \t]*+$"
+# "WASHINGTON (AP) — ", "BEIJING, Nov 20 (Reuters) - ", "Washington — ", "ROME 1996-12-06": a
+# dateline opens the story.
 # Runs of spaces are read possessively (what follows each one is never a space): two runs in a row
 # would otherwise try every split of a long gap ("WASHINGTON" and 10,000 spaces: 24 s).
 DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Za-zÀ-ÿ.'’ -]{1,40}?(?:,\s*+[A-Z][A-Za-zÀ-ÿ.' ]{1,30}?)?)"
     r"(?:,\s*+(?:[A-Z][a-z]{2,8}\.?\s++\d{1,2}|\d{1,2}\s++[A-Z][a-z]{2,8}\.?))?"
-    rf"\s*+(?:\((?P<wire>{_WIRE_ALTERNATION})\)\s*+)?[—–-]{{1,2}}\s++\S"
+    rf"(?:\s*+(?:\((?P<wire>{_WIRE_ALTERNATION})\)\s*+)?[—–-]{{1,2}}\s++\S|\s++{DATE_AT_END})"
 )
 DATELINE_PARAGRAPHS = 3  # photo captions and standfirsts can come before the first paragraph
 DATELINE_MAX_WORDS = 4  # a place name, not a sentence that happens to contain a dash

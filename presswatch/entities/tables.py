@@ -1,0 +1,138 @@
+"""Names in the rows of results and standings tables, which a model trained on prose misses.
+
+Wire copy carries much of its sport and market news as rows: "Fulham 3 2 0 1 4 3 6",
+"Puchon 3 Chonan 0", "Jiri Novak (Czech Republic) beat Ben Ellwood (Australia) 6-2 6-4". The
+model tags a few of a table's names and misses the rest. The rows of one table name the same
+kind of thing, so a name the model missed takes the label the article gives it elsewhere, or
+else the label most of its table's tagged names carry.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from presswatch.entities.ner import Mention
+
+# A name in a row: capitalised words, with the particles and initials names carry inside.
+NAME = re.compile(
+    r"(?<![\w'’.-])[A-Z][\w'’.-]*(?:\s+(?:(?:de|da|van|der|von|le|la|al|el|del|di|du|bin|y)\s+)*"
+    r"[A-Z][\w'’.-]*)*"
+)
+FIGURE = re.compile(r"(?<![\w.])[-+]?\d[\d.,:/-]*(?:st|nd|rd|th)?(?![\w])")
+ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)\b")
+# A result: a side, its score (and its scorers in brackets), the other side and its score.
+RESULT = re.compile(
+    r"[ \t]*[A-Z][^\d\n]*?[ \t]\d{1,3}[ \t]+(?:\([^()\n]*\)[ \t]+)?[A-Z][^\d\n]*?[ \t]\d{1,3}\b"
+)
+COUNTRY_AFTER = re.compile(r"[ \t]*\(([^()\n]{2,40})\)")
+MIN_FIGURES = 2  # a row carries at least two figures: a score and another, or standings
+MAX_LOWER_WORDS = 3  # "beat", "not out", "v", "and": a row is names and figures, not a sentence
+TEAM, PERSON = "ORG", "PERSON"
+PLACES = frozenset({"GPE", "LOC"})
+NATIONS = ("England", "Scotland", "Wales", "Northern Ireland")  # not in CLDR's territories
+
+
+def label_rows(text: str, body_start: int, mentions: list[Mention]) -> list[Mention]:
+    """The mentions, with the places standing for teams in the body's table rows relabelled ORG,
+    and the row names no mention covers added. A name before a figure is a team ("Lille 3
+    Rennes 1"), unless the model took it for a person or it is a country (a national team keeps
+    its country's label); a name before a bracket ("Jiri Novak (Czech Republic)") is a person."""
+    rows = [row for table in _tables(text, body_start) for row in table]
+    out = [_relabelled(text, m, rows) for m in mentions]
+    for row in rows:
+        for match in _row_names(text, row):
+            start, end = match.span()
+            role = _role(text, start, end)
+            if role and not any(m.start < end and start < m.end for m in mentions):
+                out.append(Mention(match.group(0), role, start, end))
+    return sorted(out, key=lambda m: m.start)
+
+
+def _relabelled(text: str, mention: Mention, rows: list[tuple[int, int]]) -> Mention:
+    if _is_team(text, mention, rows):
+        return Mention(mention.text, TEAM, mention.start, mention.end)
+    if _is_athlete(text, mention, rows):
+        return Mention(mention.text, PERSON, mention.start, mention.end)
+    return mention
+
+
+def _is_athlete(text: str, mention: Mention, rows: list[tuple[int, int]]) -> bool:
+    """A name before its country in brackets ("Christina Singer (Germany)"): a person."""
+    match = COUNTRY_AFTER.match(text, mention.end)
+    return bool(
+        match
+        and mention.label == TEAM
+        and _row_of(mention, rows) is not None
+        and match.group(1) in countries()
+        and " " in mention.text
+    )
+
+
+def _is_team(text: str, mention: Mention, rows: list[tuple[int, int]]) -> bool:
+    """A place before a figure in a row, or any name before a score in a result ("Nancy 0 Paris
+    St Germain 0"): a team, unless it is a country."""
+    row = _row_of(mention, rows)
+    if row is None or mention.text in countries() or mention.label == TEAM:
+        return False
+    if _role(text, mention.start, mention.end) != TEAM:
+        return False
+    return mention.label in PLACES or bool(RESULT.match(text, *row))
+
+
+def _row_of(mention: Mention, rows: list[tuple[int, int]]) -> tuple[int, int] | None:
+    return next((row for row in rows if row[0] <= mention.start and mention.end <= row[1]), None)
+
+
+@functools.cache
+def countries() -> frozenset[str]:
+    """Names of countries in English (CLDR's, through Babel) and the home nations that field
+    national teams: a national team keeps its country's name and label."""
+    from babel import Locale
+
+    territories = Locale("en").territories
+    names = {name for code, name in territories.items() if len(code) == 2 and code.isalpha()}
+    return frozenset(names | set(NATIONS))
+
+
+def _role(text: str, start: int, end: int) -> str | None:
+    """PERSON for a name before a bracket or an ordinal ("Smicer 52nd": a goal's minute), ORG
+    for one before another figure, else None (a name in brackets is its own)."""
+    after = text[end : end + 20].lstrip(" ")
+    if ORDINAL.match(after):
+        return PERSON
+    if text[start - 1 : start] == "(":
+        return None
+    if after.startswith("("):
+        return PERSON
+    if FIGURE.match(after):
+        return TEAM
+    return None
+
+
+def is_row(line: str) -> bool:
+    """A line of names and figures: two figures or more, few lowercase words."""
+    words = line.split()
+    figures = len(FIGURE.findall(line))
+    lower = sum(word[:1].islower() for word in words)
+    return figures >= MIN_FIGURES and lower <= MAX_LOWER_WORDS and bool(NAME.search(line))
+
+
+def _tables(text: str, body_start: int) -> list[list[tuple[int, int]]]:
+    """Runs of consecutive row lines in the body, as (start, end) spans of their lines."""
+    tables: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    for match in re.finditer(r"[^\n]+", text[body_start:]):
+        span = (body_start + match.start(), body_start + match.end())
+        if is_row(match.group(0)):
+            current.append(span)
+        elif current:
+            tables.append(current)
+            current = []
+    if current:
+        tables.append(current)
+    return tables
+
+
+def _row_names(text: str, row: tuple[int, int]) -> list[re.Match]:
+    return [m for m in NAME.finditer(text, *row) if sum(ch.isalpha() for ch in m.group(0)) >= 2]
