@@ -437,3 +437,9 @@ def test_a_span_run_across_a_separator_or_a_score_is_cut_into_names():
     found = resolve(text, ("Ann Lee - Eva Roth", "PERSON"), ("Utrecht 0", "GPE"))
     assert found["Ann Lee"][0] == found["Eva Roth"][0] == "PERSON"
     assert "Utrecht" in found and not any(ch.isdigit() for name in found for ch in name)
+
+
+def test_a_date_opening_a_row_is_not_a_name():
+    text = "Polls:\nNovember 5 38.5 32.5\nAUG 23 40.0 31.0\nLille 3 Rennes 1"
+    found = resolve(text, ("Lille", "GPE"))
+    assert found == {"Lille": ("ORG", 1), "Rennes": ("ORG", 1)}

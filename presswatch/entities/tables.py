@@ -9,6 +9,7 @@ else the label most of its table's tagged names carry.
 
 from __future__ import annotations
 
+import calendar
 import functools
 import re
 
@@ -26,6 +27,12 @@ RESULT = re.compile(
     r"[ \t]*[A-Z][^\d\n]*?[ \t]\d{1,3}[ \t]+(?:\([^()\n]*\)[ \t]+)?[A-Z][^\d\n]*?[ \t]\d{1,3}\b"
 )
 COUNTRY_AFTER = re.compile(r"[ \t]*\(([^()\n]{2,40})\)")
+CALENDAR_WORDS = frozenset(
+    word.casefold()
+    for names in (calendar.month_name, calendar.month_abbr, calendar.day_name, calendar.day_abbr)
+    for word in names
+    if word
+)
 MIN_FIGURES = 2  # a row carries at least two figures: a score and another, or standings
 MAX_LOWER_WORDS = 3  # "beat", "not out", "v", "and": a row is names and figures, not a sentence
 TEAM, PERSON = "ORG", "PERSON"
@@ -135,4 +142,10 @@ def _tables(text: str, body_start: int) -> list[list[tuple[int, int]]]:
 
 
 def _row_names(text: str, row: tuple[int, int]) -> list[re.Match]:
-    return [m for m in NAME.finditer(text, *row) if sum(ch.isalpha() for ch in m.group(0)) >= 2]
+    """Names of a row, less dates ("November 5", "AUG 23") and single letters."""
+    return [
+        m
+        for m in NAME.finditer(text, *row)
+        if sum(ch.isalpha() for ch in m.group(0)) >= 2
+        and m.group(0).split()[0].rstrip(".").casefold() not in CALENDAR_WORDS
+    ]
