@@ -433,13 +433,25 @@ def test_a_headline_in_capitals_names_only_what_the_story_names():
 
 
 def test_a_span_run_across_a_separator_or_a_score_is_cut_into_names():
-    text = "3. Ann Lee - Eva Roth (Norway) 23\nUtrecht 0 tonight."
-    found = resolve(text, ("Ann Lee - Eva Roth", "PERSON"), ("Utrecht 0", "GPE"))
+    text = (
+        "3. Ann Lee - Eva Roth (Norway) 23\nUtrecht 0 tonight.\nVolda 2 Molde 1\nStryn 0\n\nTable"
+    )
+    found = resolve(
+        text,
+        ("Ann Lee - Eva Roth", "PERSON"), ("Utrecht 0", "GPE"), ("Volda 2 Molde", "ORG"),
+        ("Stryn 0\n\nTable", "ORG"),
+    )  # fmt: skip
     assert found["Ann Lee"][0] == found["Eva Roth"][0] == "PERSON"
-    assert "Utrecht" in found and not any(ch.isdigit() for name in found for ch in name)
+    assert {"Utrecht", "Volda", "Molde", "Stryn"} <= set(found)
+    assert not any(ch.isdigit() for name in found for ch in name)
 
 
 def test_a_date_opening_a_row_is_not_a_name():
     text = "Polls:\nNovember 5 38.5 32.5\nAUG 23 40.0 31.0\nLille 3 Rennes 1"
     found = resolve(text, ("Lille", "GPE"))
     assert found == {"Lille": ("ORG", 1), "Rennes": ("ORG", 1)}
+
+
+def test_a_country_in_brackets_is_a_place_outside_tables_too():
+    found = resolve("Ann Berg (Sweden) vs. Lena Hart (Germany)", ("Ann Berg", "PERSON"))
+    assert found["Sweden"] == ("GPE", 1) and found["Germany"] == ("GPE", 1)

@@ -35,7 +35,8 @@ EDGE_JUNK = " \t\n\"'“”‘’«»,;:!?()[]{}*•|-–—"  # quotes, bracket
 # Words without a letter at either end of a span: a rank, a score, a time ("3-0", "0:04", "+8").
 NUMBER_EDGE = re.compile(r"^(?:[^\sA-Za-z]*\d[^\sA-Za-z]*\s+(?:[-–—/]\s+)?)+")
 NUMBER_END = re.compile(r"(?:\s+[-–—/]?\s*[^\sA-Za-z]*\d[^\sA-Za-z]*)+$")
-SEPARATORS = re.compile(r"\s[-–—/]\s|[()]")  # a spaced dash, a slash or a bracket ends a name
+# A spaced dash or slash, a bracket or a figure ends a name ("Poltava 2 Nyva Ternopil").
+SEPARATORS = re.compile(r"\s[-–—/]\s|[()]|\s\d[\d.,:-]*\s")
 CAPITALS_SHARE = 0.8  # a headline whose letters are this much capitals is set in capitals
 ACRONYM = re.compile(r"[A-Z]{2,6}")
 ALIAS_CASEFOLD_MIN = 5  # short aliases are acronyms: "US" is an alias, "us" is not
@@ -143,8 +144,9 @@ def _headline_names(text: str, body_start: int, mentions: list[Mention]) -> list
 
 def clean_mention(mention: Mention, text: str, rules: Rules) -> Mention | None:
     """The mention's name without possessive, title or leading "the"; None when it is junk."""
-    name, start = _strip_edges(mention.text, mention.start)
-    name = name.split("\n")[0].rstrip(EDGE_JUNK)  # without the parser, a span can cross lines
+    first_line = mention.text.lstrip()  # without the parser, a span can cross lines
+    lead = len(mention.text) - len(first_line)
+    name, start = _strip_edges(first_line.split("\n")[0], mention.start + lead)
     after = text[mention.end : mention.end + 2]
     if mention.text.endswith(name) and rules.lookup(name + after):  # the model left out the 's
         name += after  # of "Lowe's"

@@ -33,6 +33,7 @@ CALENDAR_WORDS = frozenset(
     for word in names
     if word
 )
+BRACKETED = re.compile(r"\(([A-Z][^()\n]{1,40})\)")
 MIN_FIGURES = 2  # a row carries at least two figures: a score and another, or standings
 MAX_LOWER_WORDS = 3  # "beat", "not out", "v", "and": a row is names and figures, not a sentence
 TEAM, PERSON = "ORG", "PERSON"
@@ -44,7 +45,8 @@ def label_rows(text: str, body_start: int, mentions: list[Mention]) -> list[Ment
     """The mentions, with the places standing for teams in the body's table rows relabelled ORG,
     and the row names no mention covers added. A name before a figure is a team ("Lille 3
     Rennes 1"), unless the model took it for a person or it is a country (a national team keeps
-    its country's label); a name before a bracket ("Jiri Novak (Czech Republic)") is a person."""
+    its country's label); a name before a bracket ("Jiri Novak (Czech Republic)") is a person.
+    A country in brackets is a place wherever it stands ("Marcelo Rios (Chile) vs. ...")."""
     rows = [row for table in _tables(text, body_start) for row in table]
     out = [_relabelled(text, m, rows) for m in mentions]
     for row in rows:
@@ -53,6 +55,10 @@ def label_rows(text: str, body_start: int, mentions: list[Mention]) -> list[Ment
             role = _role(text, start, end)
             if role and not any(m.start < end and start < m.end for m in mentions):
                 out.append(Mention(match.group(0), role, start, end))
+    for match in BRACKETED.finditer(text, body_start):  # "Marcelo Rios (Chile)", anywhere
+        start, end = match.span(1)
+        if match.group(1) in countries() and not any(m.start < end and start < m.end for m in out):
+            out.append(Mention(match.group(1), "GPE", start, end))
     return sorted(out, key=lambda m: m.start)
 
 
