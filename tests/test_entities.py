@@ -455,3 +455,10 @@ def test_a_date_opening_a_row_is_not_a_name():
 def test_a_country_in_brackets_is_a_place_outside_tables_too():
     found = resolve("Ann Berg (Sweden) vs. Lena Hart (Germany)", ("Ann Berg", "PERSON"))
     assert found["Sweden"] == ("GPE", 1) and found["Germany"] == ("GPE", 1)
+
+
+def test_one_line_of_a_poll_is_not_a_table_of_results():
+    found = resolve(
+        "Latest poll:\nAnn Lee 51 Bob Ray 47", ("Ann Lee", "PERSON"), ("Bob Ray", "PERSON")
+    )
+    assert found == {"Ann Lee": ("PERSON", 1), "Bob Ray": ("PERSON", 1)}

@@ -34,6 +34,7 @@ CALENDAR_WORDS = frozenset(
     if word
 )
 BRACKETED = re.compile(r"\(([A-Z][^()\n]{1,40})\)")
+MIN_RESULTS = 2  # a table of results, not one line of a poll ("Ann Lee 51 Bob Ray 47")
 MIN_FIGURES = 2  # a row carries at least two figures: a score and another, or standings
 MAX_LOWER_WORDS = 3  # "beat", "not out", "v", "and": a row is names and figures, not a sentence
 TEAM, PERSON = "ORG", "PERSON"
@@ -44,11 +45,17 @@ NATIONS = ("England", "Scotland", "Wales", "Northern Ireland")  # not in CLDR's 
 def label_rows(text: str, body_start: int, mentions: list[Mention]) -> list[Mention]:
     """The mentions, with the places standing for teams in the body's table rows relabelled ORG,
     and the row names no mention covers added. A name before a figure is a team ("Lille 3
-    Rennes 1"), unless the model took it for a person or it is a country (a national team keeps
-    its country's label); a name before a bracket ("Jiri Novak (Czech Republic)") is a person.
+    Rennes 1"), unless the model took it for a person (outside a table of results) or it is a
+    country (a national team keeps its country's label); a name before a bracket ("Jiri Novak
+    (Czech Republic)") is a person.
     A country in brackets is a place wherever it stands ("Marcelo Rios (Chile) vs. ...")."""
-    rows = [row for table in _tables(text, body_start) for row in table]
-    out = [_relabelled(text, m, rows) for m in mentions]
+    tables = _tables(text, body_start)
+    rows = [row for table in tables for row in table]
+    results = set()  # rows of tables of results: their names are teams, whatever the model said
+    for table in tables:
+        if len(found := [row for row in table if RESULT.match(text, *row)]) >= MIN_RESULTS:
+            results.update(found)
+    out = [_relabelled(text, m, rows, results) for m in mentions]
     for row in rows:
         for match in _row_names(text, row):
             start, end = match.span()
@@ -62,8 +69,8 @@ def label_rows(text: str, body_start: int, mentions: list[Mention]) -> list[Ment
     return sorted(out, key=lambda m: m.start)
 
 
-def _relabelled(text: str, mention: Mention, rows: list[tuple[int, int]]) -> Mention:
-    if _is_team(text, mention, rows):
+def _relabelled(text: str, mention: Mention, rows: list[tuple[int, int]], results: set) -> Mention:
+    if _is_team(text, mention, rows, results):
         return Mention(mention.text, TEAM, mention.start, mention.end)
     if _is_athlete(text, mention, rows):
         return Mention(mention.text, PERSON, mention.start, mention.end)
@@ -82,15 +89,16 @@ def _is_athlete(text: str, mention: Mention, rows: list[tuple[int, int]]) -> boo
     )
 
 
-def _is_team(text: str, mention: Mention, rows: list[tuple[int, int]]) -> bool:
-    """A place before a figure in a row, or any name before a score in a result ("Nancy 0 Paris
-    St Germain 0"): a team, unless it is a country."""
+def _is_team(text: str, mention: Mention, rows: list[tuple[int, int]], results: set) -> bool:
+    """A place before a figure in a row, or any name before a score in a table of results (two
+    or more: "Nancy 0 Paris St Germain 0", not one line of a poll): a team, unless it is a
+    country."""
     row = _row_of(mention, rows)
     if row is None or mention.text in countries() or mention.label == TEAM:
         return False
     if _role(text, mention.start, mention.end) != TEAM:
         return False
-    return mention.label in PLACES or bool(RESULT.match(text, *row))
+    return mention.label in PLACES or row in results
 
 
 def _row_of(mention: Mention, rows: list[tuple[int, int]]) -> tuple[int, int] | None:
