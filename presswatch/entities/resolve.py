@@ -113,17 +113,18 @@ def resolve_article(
 def _split(mention: Mention) -> list[Mention]:
     """A span the model ran across a separator, as its parts: "Andreas Kappes - Carsten Wolf",
     "Stephane Guivarch (Rennes", "Griqualand West - Tries"."""
-    bounds = [0, *(i for m in SEPARATORS.finditer(mention.text) for i in m.span()), None]
-    return [
-        Mention(
-            mention.text[a:b],
-            mention.label,
-            mention.start + a,
-            mention.start + a + len(mention.text[a:b]),
-        )
-        for a, b in zip(bounds[::2], bounds[1::2], strict=True)
-        if mention.text[a:b].strip()
+    bounds = [
+        0,
+        *(i for m in SEPARATORS.finditer(mention.text) for i in m.span()),
+        len(mention.text),
     ]
+    parts = []
+    for a, b in zip(bounds[::2], bounds[1::2], strict=True):
+        if mention.text[a:b].strip():
+            parts.append(
+                Mention(mention.text[a:b], mention.label, mention.start + a, mention.start + b)
+            )
+    return parts
 
 
 def _headline_names(text: str, body_start: int, mentions: list[Mention]) -> list[Mention]:

@@ -2,9 +2,9 @@
 
 Wire copy carries much of its sport and market news as rows: "Fulham 3 2 0 1 4 3 6",
 "Puchon 3 Chonan 0", "Jiri Novak (Czech Republic) beat Ben Ellwood (Australia) 6-2 6-4". The
-model tags a few of a table's names and misses the rest. The rows of one table name the same
-kind of thing, so a name the model missed takes the label the article gives it elsewhere, or
-else the label most of its table's tagged names carry.
+model tags some of a table's names, often as the places clubs are named after, and misses the
+rest. Where a name stands in a row says what it is: before a score, a team; before a bracket or
+an ordinal, a person.
 """
 
 from __future__ import annotations
@@ -62,11 +62,19 @@ def label_rows(text: str, body_start: int, mentions: list[Mention]) -> list[Ment
             role = _role(text, start, end)
             if role and not any(m.start < end and start < m.end for m in mentions):
                 out.append(Mention(match.group(0), role, start, end))
-    for match in BRACKETED.finditer(text, body_start):  # "Marcelo Rios (Chile)", anywhere
+    return sorted([*out, *_bracketed_countries(text, body_start, out)], key=lambda m: m.start)
+
+
+def _bracketed_countries(text: str, body_start: int, mentions: list[Mention]) -> list[Mention]:
+    """Countries in brackets that no mention covers, anywhere in the body ("Rios (Chile)")."""
+    found = []
+    for match in BRACKETED.finditer(text, body_start):
         start, end = match.span(1)
-        if match.group(1) in countries() and not any(m.start < end and start < m.end for m in out):
-            out.append(Mention(match.group(1), "GPE", start, end))
-    return sorted(out, key=lambda m: m.start)
+        if match.group(1) in countries() and not any(
+            m.start < end and start < m.end for m in mentions
+        ):
+            found.append(Mention(match.group(1), "GPE", start, end))
+    return found
 
 
 def _relabelled(text: str, mention: Mention, rows: list[tuple[int, int]], results: set) -> Mention:
@@ -131,7 +139,7 @@ def _role(text: str, start: int, end: int) -> str | None:
     return None
 
 
-def is_row(line: str) -> bool:
+def _is_row(line: str) -> bool:
     """A line of names and figures: two figures or more, few lowercase words."""
     words = line.split()
     figures = len(FIGURE.findall(line))
@@ -145,7 +153,7 @@ def _tables(text: str, body_start: int) -> list[list[tuple[int, int]]]:
     current: list[tuple[int, int]] = []
     for match in re.finditer(r"[^\n]+", text[body_start:]):
         span = (body_start + match.start(), body_start + match.end())
-        if is_row(match.group(0)):
+        if _is_row(match.group(0)):
             current.append(span)
         elif current:
             tables.append(current)
