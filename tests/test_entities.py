@@ -462,3 +462,10 @@ def test_one_line_of_a_poll_is_not_a_table_of_results():
         "Latest poll:\nAnn Lee 51 Bob Ray 47", ("Ann Lee", "PERSON"), ("Bob Ray", "PERSON")
     )
     assert found == {"Ann Lee": ("PERSON", 1), "Bob Ray": ("PERSON", 1)}
+
+
+def test_a_name_with_its_initials_in_a_row_is_a_person():
+    text = "Scores:\nKent 250 (J. Hale 86, R. Moss 64)\nEssex 120 (P. Lund 40)"
+    found = resolve(text, ("R. Moss", "ORG"))
+    assert found["J. Hale"] == found["R. Moss"] == found["P. Lund"] == ("PERSON", 1)
+    assert found["Kent"] == found["Essex"] == ("ORG", 1)

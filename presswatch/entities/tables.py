@@ -22,6 +22,7 @@ NAME = re.compile(
 )
 FIGURE = re.compile(r"(?<![\w.])[-+]?\d[\d.,:/-]*(?:st|nd|rd|th)?(?![\w])")
 ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)\b")
+INITIALLED = re.compile(r"(?:[A-Z]\.\s*)+[A-Z][\w'’-]+")  # "J. Russell", "M.E. Waugh": a person
 # A result: a side, its score (and its scorers in brackets), the other side and its score.
 RESULT = re.compile(
     r"[ \t]*[A-Z][^\d\n]*?[ \t]\d{1,3}[ \t]+(?:\([^()\n]*\)[ \t]+)?[A-Z][^\d\n]*?[ \t]\d{1,3}\b"
@@ -86,7 +87,10 @@ def _relabelled(text: str, mention: Mention, rows: list[tuple[int, int]], result
 
 
 def _is_athlete(text: str, mention: Mention, rows: list[tuple[int, int]]) -> bool:
-    """A name before its country in brackets ("Christina Singer (Germany)"): a person."""
+    """A name before its country in brackets ("Christina Singer (Germany)"), or one with its
+    initials ("J. Russell 63"): a person."""
+    if INITIALLED.fullmatch(mention.text) and _row_of(mention, rows) is not None:
+        return mention.label != PERSON
     match = COUNTRY_AFTER.match(text, mention.end)
     return bool(
         match
@@ -128,7 +132,7 @@ def _role(text: str, start: int, end: int) -> str | None:
     """PERSON for a name before a bracket or an ordinal ("Smicer 52nd": a goal's minute), ORG
     for one before another figure, else None (a name in brackets is its own)."""
     after = text[end : end + 20].lstrip(" ")
-    if ORDINAL.match(after):
+    if ORDINAL.match(after) or INITIALLED.fullmatch(text, start, end):
         return PERSON
     if text[start - 1 : start] == "(":
         return None
