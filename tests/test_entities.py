@@ -469,3 +469,10 @@ def test_a_name_with_its_initials_in_a_row_is_a_person():
     found = resolve(text, ("R. Moss", "ORG"))
     assert found["J. Hale"] == found["R. Moss"] == found["P. Lund"] == ("PERSON", 1)
     assert found["Kent"] == found["Essex"] == ("ORG", 1)
+
+
+def test_a_name_ends_with_a_capitalised_word():
+    found = resolve(
+        "Postponed: Volda v Molde, Stryn v Hodd", ("Volda v", "ORG"), ("Stryn v", "ORG")
+    )
+    assert set(found) == {"Volda", "Stryn"}

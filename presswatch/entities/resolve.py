@@ -35,6 +35,7 @@ EDGE_JUNK = " \t\n\"'“”‘’«»,;:!?()[]{}*•|-–—"  # quotes, bracket
 # Words without a letter at either end of a span: a rank, a score, a time ("3-0", "0:04", "+8").
 NUMBER_EDGE = re.compile(r"^(?:[^\sA-Za-z]*\d[^\sA-Za-z]*\s+(?:[-–—/]\s+)?)+")
 NUMBER_END = re.compile(r"(?:\s+[-–—/]?\s*[^\sA-Za-z]*\d[^\sA-Za-z]*)+$")
+LOWERCASE_END = re.compile(r"(?:\s+[a-z][\w'’.]*)+$")  # "Manchester City v": names end capitalised
 # A spaced dash or slash, a bracket or a figure ends a name ("Poltava 2 Nyva Ternopil").
 SEPARATORS = re.compile(r"\s[-–—/]\s|[()]|\s\d[\d.,:-]*\s")
 CAPITALS_SHARE = 0.8  # a headline whose letters are this much capitals is set in capitals
@@ -166,9 +167,11 @@ def clean_mention(mention: Mention, text: str, rules: Rules) -> Mention | None:
 
 def _strip_edges(name: str, start: int) -> tuple[str, int]:
     """Without quotes, brackets and dashes at either end, nor the figures of a table row the
-    model took along ("Utrecht 0", "8 - Jim Courier", "Geelong 1613")."""
+    model took along ("Utrecht 0", "8 - Jim Courier", "Geelong 1613"), nor lowercase words at
+    its end ("Manchester City v")."""
     stripped = NUMBER_EDGE.sub("", name.lstrip(EDGE_JUNK))
-    return NUMBER_END.sub("", stripped).rstrip(EDGE_JUNK), start + len(name) - len(stripped)
+    stripped_end = LOWERCASE_END.sub("", NUMBER_END.sub("", stripped))
+    return stripped_end.rstrip(EDGE_JUNK), start + len(name) - len(stripped)
 
 
 def _strip_possessive(name: str, rules: Rules) -> str:
