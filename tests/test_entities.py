@@ -472,7 +472,10 @@ def test_a_name_with_its_initials_in_a_row_is_a_person():
 
 
 def test_a_name_ends_with_a_capitalised_word():
-    found = resolve(
-        "Postponed: Volda v Molde, Stryn v Hodd", ("Volda v", "ORG"), ("Stryn v", "ORG")
-    )
-    assert set(found) == {"Volda", "Stryn"}
+    found = resolve("Postponed: Volda v Molde.", ("Volda v", "ORG"))
+    assert set(found) == {"Volda"}
+
+
+def test_the_sides_of_fixtures_are_teams():
+    found = resolve("Fixtures: Volda v Molde, Stryn v Hodd", ("Volda", "GPE"), ("Stryn v", "ORG"))
+    assert found == {name: ("ORG", 1) for name in ("Volda", "Molde", "Stryn", "Hodd")}

@@ -36,6 +36,8 @@ CALENDAR_WORDS = frozenset(
 )
 BRACKETED = re.compile(r"\(([A-Z][^()\n]{1,40})\)")
 MIN_RESULTS = 2  # a table of results, not one line of a poll ("Ann Lee 51 Bob Ray 47")
+VERSUS = re.compile(r"(?<!\S)vs?\.?(?=\s+[A-Z])")  # "Norwich v Wolverhampton": a fixture
+VERSUS_BEFORE = re.compile(r"(?<!\S)vs?\.?\s+$")
 MIN_FIGURES = 2  # a row carries at least two figures: a score and another, or standings
 MAX_LOWER_WORDS = 3  # "beat", "not out", "v", "and": a row is names and figures, not a sentence
 TEAM, PERSON = "ORG", "PERSON"
@@ -130,7 +132,8 @@ def countries() -> frozenset[str]:
 
 def _role(text: str, start: int, end: int) -> str | None:
     """PERSON for a name before a bracket or an ordinal ("Smicer 52nd": a goal's minute), ORG
-    for one before another figure, else None (a name in brackets is its own)."""
+    for one before another figure or on either side of a fixture's "v", else None (a name in
+    brackets is its own)."""
     after = text[end : end + 20].lstrip(" ")
     if ORDINAL.match(after) or INITIALLED.fullmatch(text, start, end):
         return PERSON
@@ -138,15 +141,15 @@ def _role(text: str, start: int, end: int) -> str | None:
         return None
     if after.startswith("("):
         return PERSON
-    if FIGURE.match(after):
+    if FIGURE.match(after) or VERSUS.match(after) or VERSUS_BEFORE.search(text[start - 6 : start]):
         return TEAM
     return None
 
 
 def _is_row(line: str) -> bool:
-    """A line of names and figures: two figures or more, few lowercase words."""
+    """A line of names and figures or fixtures: two or more, few lowercase words."""
     words = line.split()
-    figures = len(FIGURE.findall(line))
+    figures = len(FIGURE.findall(line)) + len(VERSUS.findall(line))
     lower = sum(word[:1].islower() for word in words)
     return figures >= MIN_FIGURES and lower <= MAX_LOWER_WORDS and bool(NAME.search(line))
 
