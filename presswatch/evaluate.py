@@ -110,21 +110,31 @@ def half_of(domain: str) -> str:
 
 def run_pipeline(corpus: Path, fmt: str, work: Path) -> tuple[dict[str, dict], float]:
     """Ingest one format's pages with the real flow; (articles by page id, pages per second)."""
+    drop, data = work / fmt / "drop", work / fmt / "data"
+    shutil.copytree(corpus / fmt, drop)
+    # Entities change no figure here and take half the run's time.
+    counts, tables = ingest_and_read(drop, data, ("articles",), entities=False)
+    by_page = {Path(a["source_file"]).name.split(".")[0]: a for a in tables["articles"]}
+    return by_page, counts["files"] / max(counts["seconds"], 1e-9)
+
+
+def ingest_and_read(
+    drop: Path, data: Path, views: tuple[str, ...], entities: bool = True
+) -> tuple[dict, dict[str, list[dict]]]:
+    """Ingest `drop` into `data` with the real flow; the run's counts and each view's rows."""
     import duckdb
 
     from presswatch.flows.ingest import ingest
 
-    drop, data = work / fmt / "drop", work / fmt / "data"
-    shutil.copytree(corpus / fmt, drop)
-    # Entities change no figure here and take half the run's time.
-    with local_flow_runs(), _environment(PRESSWATCH_ENTITIES="false"):
+    with local_flow_runs(), _environment(PRESSWATCH_ENTITIES=str(entities).lower()):
         counts = ingest(str(drop), str(data))
+    rows: dict[str, list[dict]] = {}
     with duckdb.connect(str(data / "presswatch.duckdb"), read_only=True) as con:
-        relation = con.sql("select * from articles")
-        names, rows = relation.columns, relation.fetchall()
-    articles = [dict(zip(names, row, strict=True)) for row in rows]
-    by_page = {Path(a["source_file"]).name.split(".")[0]: a for a in articles}
-    return by_page, counts["files"] / max(counts["seconds"], 1e-9)
+        for view in views:
+            relation = con.sql(f"select * from {view}")
+            names = relation.columns
+            rows[view] = [dict(zip(names, row, strict=True)) for row in relation.fetchall()]
+    return counts, rows
 
 
 @contextlib.contextmanager

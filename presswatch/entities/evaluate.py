@@ -108,29 +108,20 @@ def bare_wire(texts: dict[str, str]) -> dict[str, Named]:
 
 def presswatch_wire(texts: dict[str, str], work: Path) -> tuple[dict[str, Named], list[dict]]:
     """Each story's entities as presswatch stores them after ingesting the texts as dropped
-    files, and the articles it accepted (article_id, title, body, language)."""
-    import duckdb
+    files, and the articles it accepted."""
+    from presswatch.evaluate import ingest_and_read
 
-    from presswatch.flows.ingest import ingest
-    from presswatch.temporary_server import local_flow_runs
-
-    drop, data = work / "drop", work / "data"
+    drop = work / "drop"
     drop.mkdir(parents=True)
     for sid, text in texts.items():
         (drop / f"{sid}.txt").write_text(text, encoding="utf-8")
-    with local_flow_runs():
-        ingest(str(drop), str(data))
-    with duckdb.connect(str(data / "presswatch.duckdb"), read_only=True) as con:
-        articles = con.sql("select article_id, source_file, title, body, language from articles")
-        names, rows = articles.columns, articles.fetchall()
-        entities = con.sql("select article_id, name, label from entities").fetchall()
-    accepted = [dict(zip(names, row, strict=True)) for row in rows]
-    story_of = {a["article_id"]: Path(a["source_file"]).stem for a in accepted}
+    _, tables = ingest_and_read(drop, work / "data", ("articles", "entities"))
+    story_of = {a["article_id"]: Path(a["source_file"]).stem for a in tables["articles"]}
     found: dict[str, Named] = {sid: [] for sid in texts}
-    for article_id, name, label in entities:
-        if label in WIRE_LABELS:
-            found[story_of[article_id]].append((name, WIRE_LABELS[label]))
-    return found, accepted
+    for row in tables["entities"]:
+        if row["label"] in WIRE_LABELS:
+            found[story_of[row["article_id"]]].append((row["name"], WIRE_LABELS[row["label"]]))
+    return found, tables["articles"]
 
 
 def wire_score(gold: dict[str, Named], found: dict[str, Named]) -> dict[str, float]:
@@ -143,11 +134,9 @@ def wire_score(gold: dict[str, Named], found: dict[str, Named]) -> dict[str, flo
             full.setdefault(label, set()).add(_wire_key(name, rules))
         true = _resolved(items, full, rules)
         predicted = _resolved(found.get(sid, []), full, rules)
-        hits, listed, named = (
-            hits + len(true & predicted),
-            listed + len(predicted),
-            named + len(true),
-        )
+        hits += len(true & predicted)
+        listed += len(predicted)
+        named += len(true)
     precision, recall = hits / max(listed, 1), hits / max(named, 1)
     f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
     return {"P": precision, "R": recall, "F1": f1}
@@ -168,29 +157,31 @@ def _resolved(items: Named, full: dict[str, set[str]], rules) -> set[tuple[str, 
 
 def _wire_key(name: str, rules) -> str:
     canonical = rules.lookup(name)
-    name = canonical[0] if canonical else name
-    return " ".join(name.replace("’", "'").replace(".", "").casefold().split())
+    return _normal((canonical[0] if canonical else name).replace(".", ""))
 
 
-def measure_wire_speed(texts: list[str], articles: list[dict]) -> dict[str, float]:
-    """Articles/second of the bare model on the raw texts and of presswatch's entity stage on
-    the articles it made of them, in one process and in one per core."""
+def measure_rates(texts: list[str], articles: list[dict], every_core: bool = True) -> dict:
+    """Articles/second of the bare model on `texts` and of presswatch's entity stage on the
+    `articles` made of them, in one process and (every_core) in one process per core."""
     nlp = _bare_model()
     load_model()
     cores = os.cpu_count() or 1
     runs = {
-        "bare, 1 process": (len(texts), lambda: list(nlp.pipe(texts, batch_size=32))),
-        "presswatch, 1 process": (len(articles), lambda: extract_entities(articles, 1)),
-        f"bare, {cores} processes": (
-            len(texts),
-            lambda: list(nlp.pipe(texts, batch_size=32, n_process=cores)),
-        ),
-        f"presswatch, {cores} processes": (
-            len(articles),
-            lambda: extract_entities(articles, cores),
-        ),
+        "bare, 1 process": (texts, lambda: list(nlp.pipe(texts, batch_size=32))),
+        "presswatch, 1 process": (articles, lambda: extract_entities(articles, 1)),
     }
-    return {name: count / median_seconds(run, TIMING_RUNS) for name, (count, run) in runs.items()}
+    if every_core:
+        runs[f"bare, {cores} processes"] = (
+            texts,
+            lambda: list(nlp.pipe(texts, batch_size=32, n_process=cores)),
+        )
+        runs[f"presswatch, {cores} processes"] = (
+            articles,
+            lambda: extract_entities(articles, cores),
+        )
+    return {
+        name: len(done) / median_seconds(run, TIMING_RUNS) for name, (done, run) in runs.items()
+    }
 
 
 def evaluate_wire(folder: Path, speed: bool = False) -> dict[str, float]:
@@ -202,29 +193,16 @@ def evaluate_wire(folder: Path, speed: bool = False) -> dict[str, float]:
     figures |= {f"presswatch {k}": v for k, v in wire_score(gold, found).items()}
     figures["accepted"] = len(accepted) / len(texts)
     if speed:
-        rates = measure_wire_speed(list(texts.values()), accepted)
+        rates = measure_rates(list(texts.values()), accepted)
         figures |= {f"{name}, articles/s": rate for name, rate in rates.items()}
     return figures
 
 
 def measure_speed(repeat: int, every_core: bool = True) -> dict[str, float]:
-    """Articles/second of the bare model and of extract_entities on the corpus, `repeat` times:
-    in one process, and (every_core) in one process per core."""
+    """measure_rates on the corpus articles, `repeat` times over."""
     corpus = _load_corpus(ROOT / "eval" / "corpus" / "gold.json.gz")
     articles = [_article(aid, page, "en") for aid, page in corpus.items()] * repeat
-    texts = [_text(a) for a in articles]
-    nlp = _bare_model()
-    load_model()
-    runs = {
-        "bare, 1 process": lambda: list(nlp.pipe(texts, batch_size=32)),
-        "presswatch, 1 process": lambda: extract_entities(articles, n_process=1),
-    }
-    if every_core:
-        runs[f"bare, {os.cpu_count()} processes"] = lambda: list(
-            nlp.pipe(texts, batch_size=32, n_process=os.cpu_count() or 1)
-        )
-        runs["presswatch, n_process=None"] = lambda: extract_entities(articles)
-    return {name: len(articles) / median_seconds(run, TIMING_RUNS) for name, run in runs.items()}
+    return measure_rates([_text(a) for a in articles], articles, every_core)
 
 
 def measure_break_even() -> list[tuple[int, float, float]]:
@@ -302,7 +280,12 @@ def _text(article: dict) -> str:
 
 
 def _key(item: Item) -> Item:
-    return (item[0], " ".join(item[1].replace("’", "'").casefold().split()), *item[2:])
+    return (item[0], _normal(item[1]), *item[2:])
+
+
+def _normal(name: str) -> str:
+    """Case, quotes and spaces aside."""
+    return " ".join(name.replace("’", "'").casefold().split())
 
 
 def _unlabelled(items: set[Item]) -> set[Item]:

@@ -63,7 +63,7 @@ def label_rows(text: str, body_start: int, mentions: list[Mention]) -> list[Ment
         for match in _row_names(text, row):
             start, end = match.span()
             role = _role(text, start, end)
-            if role and not any(m.start < end and start < m.end for m in mentions):
+            if role and not _overlaps(start, end, mentions):
                 out.append(Mention(match.group(0), role, start, end))
     return sorted([*out, *_bracketed_countries(text, body_start, out)], key=lambda m: m.start)
 
@@ -73,46 +73,44 @@ def _bracketed_countries(text: str, body_start: int, mentions: list[Mention]) ->
     found = []
     for match in BRACKETED.finditer(text, body_start):
         start, end = match.span(1)
-        if match.group(1) in countries() and not any(
-            m.start < end and start < m.end for m in mentions
-        ):
+        if match.group(1) in countries() and not _overlaps(start, end, mentions):
             found.append(Mention(match.group(1), "GPE", start, end))
     return found
 
 
 def _relabelled(text: str, mention: Mention, rows: list[tuple[int, int]], results: set) -> Mention:
-    if _is_team(text, mention, rows, results):
+    row = _row_of(mention, rows)
+    if row is not None and _is_team(text, mention, row in results):
         return Mention(mention.text, TEAM, mention.start, mention.end)
-    if _is_athlete(text, mention, rows):
+    if row is not None and _is_athlete(text, mention):
         return Mention(mention.text, PERSON, mention.start, mention.end)
     return mention
 
 
-def _is_athlete(text: str, mention: Mention, rows: list[tuple[int, int]]) -> bool:
-    """A name before its country in brackets ("Christina Singer (Germany)"), or one with its
-    initials ("J. Russell 63"): a person."""
-    if INITIALLED.fullmatch(mention.text) and _row_of(mention, rows) is not None:
+def _is_athlete(text: str, mention: Mention) -> bool:
+    """In a row, a name with its initials ("J. Russell 63") or a model ORG before its country in
+    brackets ("Christina Singer (Germany)"): a person."""
+    if INITIALLED.fullmatch(mention.text):
         return mention.label != PERSON
     match = COUNTRY_AFTER.match(text, mention.end)
     return bool(
-        match
-        and mention.label == TEAM
-        and _row_of(mention, rows) is not None
-        and match.group(1) in countries()
-        and " " in mention.text
+        match and mention.label == TEAM and match.group(1) in countries() and " " in mention.text
     )
 
 
-def _is_team(text: str, mention: Mention, rows: list[tuple[int, int]], results: set) -> bool:
-    """A place before a figure in a row, or any name before a score in a table of results (two
+def _is_team(text: str, mention: Mention, in_results: bool) -> bool:
+    """In a row, a place before a figure, or any name before a score in a table of results (two
     or more: "Nancy 0 Paris St Germain 0", not one line of a poll): a team, unless it is a
     country."""
-    row = _row_of(mention, rows)
-    if row is None or mention.text in countries() or mention.label == TEAM:
+    if mention.text in countries() or mention.label == TEAM:
         return False
     if _role(text, mention.start, mention.end) != TEAM:
         return False
-    return mention.label in PLACES or row in results
+    return mention.label in PLACES or in_results
+
+
+def _overlaps(start: int, end: int, mentions: list[Mention]) -> bool:
+    return any(m.start < end and start < m.end for m in mentions)
 
 
 def _row_of(mention: Mention, rows: list[tuple[int, int]]) -> tuple[int, int] | None:
