@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 from presswatch.warehouse.publish import publish
 
-from presswatch import discover, intake, pipeline
+from presswatch import compute, discover, intake, pipeline
 from presswatch.clean_source import clean_sources
 from presswatch.lake import Lake, new_batch_id, utc_now
 from presswatch.ledger import Ledger
@@ -24,6 +24,7 @@ from presswatch.pipeline import Run
 from presswatch.progress import Progress
 from presswatch.sandbox import Extractors
 from presswatch.settings import Settings
+from presswatch.storage import Folder, is_remote
 from presswatch.stories.store import StoryStore
 from presswatch.streams import Stream, is_stream
 
@@ -54,18 +55,34 @@ find_entities = stage(pipeline.find_entities, "entities")
 group_stories = stage(pipeline.group_stories, "stories")
 commit = stage(pipeline.commit, "commit")
 publish_views = stage(publish, "publish")
+# The same stages on a Dask cluster, a part of the batch per task (presswatch.compute).
+extract_part = task(compute.extract_part, name="extract", cache_policy=NO_CACHE)
+entities_part = task(compute.entities_part, name="entities", cache_policy=NO_CACHE)
 
 
-@flow(name="presswatch-ingest")
-def ingest(drop: str, data: str | None = None) -> dict:
-    """Ingest every ready file of `drop` not yet in the ledger; returns the run's counts."""
-    settings = Settings.from_env(data=data)
+def task_runner(settings: Settings | None = None):
+    """Dask's task runner on the scheduler the settings name (PRESSWATCH_DASK_ADDRESS, read when
+    the flows are imported), else Prefect's default: the CPU stages then use this machine's
+    cores (presswatch.sandbox). Another address: `ingest.with_options(task_runner=...)`."""
+    address = (settings or Settings.from_env()).dask_address
+    if not address:
+        return None
+    from prefect_dask import DaskTaskRunner
+
+    return DaskTaskRunner(address=address)
+
+
+@flow(name="presswatch-ingest", task_runner=task_runner())
+def ingest(drop: str, data: str | None = None, views: str | None = None) -> dict:
+    """Ingest every ready file of `drop` not yet in the ledger; returns the run's counts.
+    `drop` and `data` are local paths or s3://bucket/prefix URLs; `views` the views file."""
+    settings = Settings.from_env(data=data, views=views)
     drop_path = existing_folder(drop)
     with (
         Lake(settings.data).locked() as lake,
         Extractors(settings.limits, settings.extract_processes) as extractors,
     ):
-        publish_views(lake.data)  # first: users can query while a long first pass runs
+        publish_views(lake.data, settings.views or None)  # first: users can query at once
         run = Run(lake, Ledger.load(lake), StoryStore.load(lake), drop_path, settings, extractors)
         found = find_ready(drop_path, run.ledger, settings.min_file_age, excluded_folders(run))
         summary = pipeline.BatchSummary(
@@ -135,10 +152,15 @@ def ingest_batch(run: Run, loaded: pipeline.Loaded, started: float) -> pipeline.
     """What was read -> extract -> validate -> enrich -> write, committed as one batch."""
     settings, limits, now = run.settings, run.settings.limits, utc_now()
     batch_id = new_batch_id(now)
-    rows, unextracted = extract_documents(run.extractors, loaded.documents, limits)
+    if settings.dask_address:
+        rows, unextracted = on_cluster(extract_part, loaded.documents, limits)
+    else:
+        rows, unextracted = extract_documents(run.extractors, loaded.documents, limits)
     accepted, invalid = validate(rows, now)
     entities, unrecognized = ([], [])
-    if settings.entities:
+    if settings.entities and settings.dask_address:
+        entities, unrecognized = on_cluster(entities_part, accepted, limits.max_ner_chars)
+    elif settings.entities:
         entities, unrecognized = find_entities(
             accepted, settings.ner_processes, limits.max_ner_chars
         )
@@ -149,10 +171,19 @@ def ingest_batch(run: Run, loaded: pipeline.Loaded, started: float) -> pipeline.
     result = commit(run.lake, run.ledger, loaded, accepted, rejected, entities, story_rows,
                     batch_id, now)  # fmt: skip
     run.stories.written(batch_id)
-    clean_sources(settings.clean_source, run.drop / settings.processed_dir,
-                  run.drop / settings.rejected_dir, loaded, accepted, rejected)  # fmt: skip
+    clean_sources(settings.clean_source, below(run.drop, settings.processed_dir),
+                  below(run.drop, settings.rejected_dir), loaded, accepted, rejected)  # fmt: skip
     result.seconds = time.monotonic() - started
     return result
+
+
+def on_cluster(part_task, items: list, *args) -> tuple[list, list]:
+    """part_task on each part of `items` on the flow's task runner (Dask's), results in order.
+    Not quoted as the in-process stages are: Dask rebuilds a quote as a plain tuple, and a part
+    is small enough for Prefect to walk."""
+    futures = [part_task.submit(part, *args) for part in compute.parts(items)]
+    results = [future.result() for future in futures]
+    return [row for rows, _ in results for row in rows], [r for _, bad in results for r in bad]
 
 
 def in_batches(files: list[InputFile], count: int, size: int) -> Iterator[list[InputFile]]:
@@ -169,7 +200,10 @@ def in_batches(files: list[InputFile], count: int, size: int) -> Iterator[list[I
         yield batch
 
 
-def existing_folder(drop: str) -> Path:
+def existing_folder(drop: str) -> Path | str:
+    """The drop folder: a local folder that must exist, or a bucket's prefix (s3://...)."""
+    if is_remote(drop):
+        return Folder(drop).url
     path = Path(drop)
     if not path.is_dir():
         raise FileNotFoundError(f"drop folder {drop!r} does not exist or is not a folder")
@@ -178,5 +212,10 @@ def existing_folder(drop: str) -> Path:
 
 def excluded_folders(run: Run) -> tuple[Path, ...]:
     """Folders under the drop folder that hold no inputs: the data and the moved files."""
-    return (run.lake.data, run.drop / run.settings.processed_dir,
-            run.drop / run.settings.rejected_dir)  # fmt: skip
+    return (run.lake.data, below(run.drop, run.settings.processed_dir),
+            below(run.drop, run.settings.rejected_dir))  # fmt: skip
+
+
+def below(folder: Path | str, name: str) -> Path | str:
+    """`name` inside a drop folder, local or in a bucket."""
+    return f"{folder}/{name}" if is_remote(folder) else Path(folder) / name

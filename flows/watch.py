@@ -5,26 +5,33 @@ from __future__ import annotations
 import logging
 
 from prefect import flow
-from presswatch.flows.ingest import excluded_folders, existing_folder, ingest_files, publish_views
+from presswatch.flows.ingest import (
+    excluded_folders,
+    existing_folder,
+    ingest_files,
+    publish_views,
+    task_runner,
+)
 
-from presswatch.arrivals import Arrivals, stop_on_signals
+from presswatch.arrivals import Arrivals, Listing, stop_on_signals
 from presswatch.lake import Lake
 from presswatch.ledger import Ledger
 from presswatch.pipeline import BatchSummary, Run, warm_up
 from presswatch.sandbox import Extractors
 from presswatch.settings import Settings
+from presswatch.storage import is_remote
 from presswatch.stories.store import StoryStore
 
 logger = logging.getLogger("presswatch")
 
 
-@flow(name="presswatch-watch")
-def watch(drop: str, data: str | None = None) -> dict:
+@flow(name="presswatch-watch", task_runner=task_runner())
+def watch(drop: str, data: str | None = None, views: str | None = None) -> dict:
     """Ingest files as they arrive, until SIGINT or SIGTERM; returns the run's counts.
 
     The writer lock is held per micro-batch only, so `ingest` runs and other watchers interleave.
     """
-    settings = Settings.from_env(data=data)
+    settings = Settings.from_env(data=data, views=views)
     drop_path = existing_folder(drop)
     lake = Lake(settings.data)
     with Extractors(settings.limits, settings.extract_processes) as extractors:
@@ -34,14 +41,19 @@ def watch(drop: str, data: str | None = None) -> dict:
         with lake.locked():
             run = Run(lake, Ledger.load(lake), StoryStore.load(lake), drop_path, settings,
                       extractors)  # fmt: skip
-            publish_views(lake.data)
+            publish_views(lake.data, settings.views or None)
         return watch_arrivals(run)
 
 
 def watch_arrivals(run: Run) -> dict:
     settings, stop, summary = run.settings, stop_on_signals(), BatchSummary()
-    with Arrivals(run.drop, excluded_folders(run), run.ledger.is_unchanged,
-                  settings.min_file_age, settings.rescan_interval) as arrivals:  # fmt: skip
+    excluded, known = excluded_folders(run), run.ledger.is_unchanged
+    if is_remote(run.drop):  # a bucket sends no events: list it
+        arrivals = Listing(run.drop, excluded, known, settings.min_file_age, settings.list_interval)
+    else:
+        arrivals = Arrivals(run.drop, excluded, known, settings.min_file_age,
+                            settings.rescan_interval)  # fmt: skip
+    with arrivals:
         logger.info("watching %s; Ctrl-C stops", run.drop)
         while not stop.is_set():
             ready = arrivals.next_batch(

@@ -3,7 +3,8 @@
 A file closed after writing (inotify close-write) or moved into the folder (moved-to) is ready
 at once. Events get lost (network mounts, queue overflow), so a periodic full rescan also runs;
 a file it finds is ready once its mtime is `min_file_age` old. Temporary names are never ready.
-Arrivals are gathered into micro-batches bounded in size and in time.
+Arrivals are gathered into micro-batches bounded in size and in time. A bucket sends no events:
+its prefix is listed instead (Listing).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from presswatch import intake
 from presswatch.discover import is_temporary_name, scan
 from presswatch.hints import is_sidecar
 from presswatch.model import InputFile
+from presswatch.storage import is_remote
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ class Arrivals:
         rescan_interval: float,
     ):
         self.drop = drop.resolve()
-        self.exclude = tuple(p.resolve() for p in exclude)
+        self.exclude = tuple(Path(p).resolve() for p in exclude if not is_remote(p))
         self.is_known = is_known
         self.min_file_age = min_file_age
         self.rescan_interval = rescan_interval
@@ -101,6 +103,37 @@ class Arrivals:
         return any(path.is_relative_to(folder) for folder in self.exclude) or any(
             part.startswith(".") for part in path.relative_to(self.drop).parts[:-1]
         )
+
+
+class Listing:
+    """Arrivals in a bucket, by listing its prefix every `interval` seconds (Auto Loader's
+    directory-listing mode). An object appears whole on upload; one is ready once its
+    Last-Modified is `min_file_age` old, which lets a producer's related uploads land together."""
+
+    def __init__(self, drop: str, exclude: tuple, is_known: Callable[[InputFile], bool],
+                 min_file_age: float, interval: float):  # fmt: skip
+        self.drop, self.exclude, self.is_known = drop, exclude, is_known
+        self.min_file_age, self.interval = min_file_age, interval
+
+    def __enter__(self) -> Listing:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def next_batch(self, max_files: int, trigger_interval: float, stop: threading.Event) -> list:
+        """The next ready objects not in the ledger (at most max_files), once some are there."""
+        while not stop.is_set():
+            now = time.time()
+            ready = [
+                item
+                for item in scan(self.drop, self.exclude)
+                if now - item.mtime_ns / 1e9 >= self.min_file_age and not self.is_known(item)
+            ]
+            if ready:
+                return ready[:max_files]
+            stop.wait(max(trigger_interval, self.interval))
+        return []
 
 
 class _Handler:

@@ -6,14 +6,15 @@ import logging
 import os
 from pathlib import Path
 
-from presswatch.model import Rejection
+from presswatch.model import InputFile, Rejection
 from presswatch.pipeline import Loaded
+from presswatch.storage import Folder, is_remote
 
 logger = logging.getLogger(__name__)
 
 
 def clean_sources(
-    policy: str, processed: Path, rejected: Path, loaded: Loaded,
+    policy: str, processed: Path | str, rejected: Path | str, loaded: Loaded,
     accepted: list[dict], rejections: list[Rejection],
 ) -> None:  # fmt: skip
     """Move or delete the batch's files (never an archive with chunks still to come)."""
@@ -28,18 +29,33 @@ def clean_sources(
     for item in done:
         try:
             if policy == "delete":
-                item.path.unlink(missing_ok=True)
+                _delete(item)
             elif item.source_file in reasons and item.source_file not in gave_article:
-                _move(item.path, rejected / item.source_file, reasons[item.source_file])
+                _move(item, rejected, reasons[item.source_file])
             else:
-                _move(item.path, processed / item.source_file)
+                _move(item, processed)
         except OSError as exc:  # the ledger already has the file: a failed move loses nothing
             logger.warning("could not %s %s: %s", policy, item.source_file, exc)
 
 
-def _move(path: Path, target: Path, reasons: list[Rejection] | None = None) -> None:
+def _delete(item: InputFile) -> None:
+    if is_remote(item.drop):
+        Folder(item.drop).delete(str(item.path))
+    else:
+        item.path.unlink(missing_ok=True)
+
+
+def _move(item: InputFile, folder: Path | str, reasons: list[Rejection] | None = None) -> None:
+    lines = [f"{','.join(r.reasons)} (record {r.source_record}): {r.detail}" for r in reasons or []]
+    if is_remote(item.drop):  # in the same store: a copy, then the delete
+        target = Folder(str(folder)).path(item.source_file)
+        drop = Folder(item.drop)
+        drop.move(str(item.path), target)
+        if lines:
+            drop.write_text(target + ".reason", "\n".join(lines) + "\n")
+        return
+    target = Path(folder) / item.source_file
     target.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(path, target)
-    if reasons:
-        lines = [f"{','.join(r.reasons)} (record {r.source_record}): {r.detail}" for r in reasons]
+    os.replace(item.path, target)
+    if lines:
         target.with_name(target.name + ".reason").write_text("\n".join(lines) + "\n")

@@ -41,7 +41,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     from presswatch.flows.ingest import ingest
 
     with local_flow_runs():
-        counts = ingest(str(args.drop), _data(args))
+        counts = ingest(str(args.drop), _data(args), _views(args))
     print(format_summary(counts))
     return 0
 
@@ -50,7 +50,7 @@ def run_watch(args: argparse.Namespace) -> int:
     from presswatch.flows.watch import watch
 
     with local_flow_runs():
-        counts = watch(str(args.drop), _data(args))
+        counts = watch(str(args.drop), _data(args), _views(args))
     print(format_summary(counts))
     return 0
 
@@ -71,10 +71,10 @@ def run_report(args: argparse.Namespace) -> int:
     from presswatch.report import database_path, write_report
 
     if args.out:
-        write_report(args.data, args.out, args.drop)
+        write_report(args.data, args.out, args.drop, args.views)
         print(f"wrote {args.out}")
         return 0
-    with duckdb.connect(str(database_path(args.data)), read_only=True) as con:
+    with duckdb.connect(str(database_path(args.data, args.views)), read_only=True) as con:
         for view in ("coverage_by_outlet", "coverage_by_date", "coverage_by_entity"):
             print(f"\n{view}")
             con.sql(f"from {view} limit {args.limit}").show(max_width=120)
@@ -106,32 +106,42 @@ def _data(args: argparse.Namespace) -> str | None:
     return str(args.data) if args.data else None
 
 
+def _views(args: argparse.Namespace) -> str | None:
+    return str(args.views) if args.views else None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="presswatch", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
-    data_help = "data directory (default: $PRESSWATCH_DATA or ./data)"
+    data_help = "data directory, a path or s3://bucket/prefix (default: $PRESSWATCH_DATA or ./data)"
+    drop_help = "the drop folder, a path or s3://bucket/prefix"
+    views_help = ("the views file (default: DATA/presswatch.duckdb, or ./presswatch.duckdb for "
+                  "a data directory in a bucket)")  # fmt: skip
 
     ingest = commands.add_parser("ingest", help="one pass over a drop folder (a Prefect flow run)")
-    ingest.add_argument("drop", type=Path, help="the drop folder")
-    ingest.add_argument("--data", type=Path, help=data_help)
+    ingest.add_argument("drop", help=drop_help)
+    ingest.add_argument("--data", help=data_help)
+    ingest.add_argument("--views", help=views_help)
     ingest.set_defaults(run=run_ingest)
 
     watch = commands.add_parser(
         "watch", help="keep ingesting as files arrive, until Ctrl-C or SIGTERM (one flow run)"
     )
-    watch.add_argument("drop", type=Path, help="the drop folder")
-    watch.add_argument("--data", type=Path, help=data_help)
+    watch.add_argument("drop", help=drop_help)
+    watch.add_argument("--data", help=data_help)
+    watch.add_argument("--views", help=views_help)
     watch.set_defaults(run=run_watch)
 
     compact = commands.add_parser("compact", help="merge the lake's small batch files")
-    compact.add_argument("--data", type=Path, help=data_help)
+    compact.add_argument("--data", help=data_help)
     compact.set_defaults(run=run_compact)
 
     report = commands.add_parser(
         "report", help="print the coverage views, or write them as one HTML page (--out)"
     )
-    report.add_argument("--data", type=Path, help=data_help)
+    report.add_argument("--data", help=data_help)
+    report.add_argument("--views", help=views_help)
     report.add_argument("--limit", type=int, default=20, help="rows per view (printed views)")
     report.add_argument(
         "--out", type=Path, help="write a self-contained HTML report with charts to this file"

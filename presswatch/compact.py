@@ -53,10 +53,10 @@ def _compact_data(lake: Lake, files: dict, batch_id: str, now) -> Compaction:
     commit = pa.Table.from_pylist(
         [{"batch_id": batch_id, "replaces": replaces, "compacted_at": now}]
     )
-    lake.write_file("compactions", batch_id, commit)  # the commit: one atomic rename
+    lake.write_file("compactions", batch_id, commit)  # the commit: one whole file
     old = [path for paths in files.values() for path in paths]
-    for path in old:
-        path.unlink(missing_ok=True)
+    for entry in old:
+        lake.delete(entry)
     rows = sum(len(t) for t in merged.values())
     logger.debug("compacted %d files (%d rows) into batch %s", len(old), rows, batch_id)
     return Compaction(batch_id, len(old), rows)
@@ -67,5 +67,5 @@ def _compact_ledger(lake: Lake, name: str) -> None:
     if len(paths) < MIN_FILES:
         return
     lake.write_file("ledger", name, lake.read_table("ledger", paths=paths))
-    for path in paths:  # until removed, ledger rows exist twice; readers use them as a set
-        path.unlink(missing_ok=True)
+    for entry in paths:  # until removed, ledger rows exist twice; readers use them as a set
+        lake.delete(entry)

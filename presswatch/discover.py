@@ -6,12 +6,13 @@ import logging
 import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from presswatch import intake
 from presswatch.hints import is_sidecar
 from presswatch.ledger import Ledger
 from presswatch.model import InputFile
+from presswatch.storage import Folder, is_remote
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +32,10 @@ def scan(drop: Path, exclude: tuple[Path, ...] = ()) -> list[InputFile]:
     A linked folder is not entered: one inside the drop folder is scanned where it really is,
     one that leads out of it is refused.
     """
+    if is_remote(drop):
+        return scan_bucket(str(drop), exclude)
     drop = drop.resolve()
-    excluded = {p.resolve() for p in exclude}
+    excluded = {Path(p).resolve() for p in exclude if not is_remote(p)}
     found = []
     for folder, dirs, names in os.walk(drop):
         kept = []
@@ -54,6 +57,23 @@ def scan(drop: Path, exclude: tuple[Path, ...] = ()) -> list[InputFile]:
             if item is not None:
                 found.append(item)
     return sorted(found, key=lambda f: f.source_file)
+
+
+def scan_bucket(drop: str, exclude: tuple = ()) -> list[InputFile]:
+    """`scan` for a drop folder in a bucket: every object under the prefix, by listing (like
+    Auto Loader's directory-listing mode). Objects have no links and no special kinds."""
+    folder = Folder(drop)
+    skipped = tuple(Folder(str(p)).path() + "/" for p in exclude if is_remote(p))
+    found = []
+    for entry in folder.list(recursive=True):
+        relative = entry.path[len(folder.root) + 1 :]
+        *folders, name = relative.split("/")
+        hidden = any(part.startswith(".") for part in folders)
+        if hidden or entry.path.startswith(skipped) or is_temporary_name(name) or is_sidecar(name):
+            continue
+        found.append(InputFile(PurePosixPath(entry.path), relative, entry.size, entry.mtime_ns,
+                               folder.url))  # fmt: skip
+    return found
 
 
 @dataclass
@@ -85,5 +105,5 @@ def find_ready(
 
 
 def _unchanged_since(item: InputFile) -> bool:
-    now = intake.inspect(item.path, Path(item.drop))
+    now = intake.inspect(item.path, item.drop if is_remote(item.drop) else Path(item.drop))
     return now is not None and (now.size, now.mtime_ns) == (item.size, item.mtime_ns)

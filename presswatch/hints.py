@@ -10,6 +10,7 @@ from presswatch import intake
 from presswatch.extract.metadata import domain_of
 from presswatch.model import InputFile
 from presswatch.read import parse_json
+from presswatch.storage import is_remote
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def find_hints(item: InputFile) -> dict:
     folder = item.source_file.split("/")[0] if "/" in item.source_file else ""
     if DOMAIN_NAME.match(folder) and domain_of(f"http://{folder}"):
         hints["outlet_domain"] = domain_of(f"http://{folder}")
-    drop = Path(item.drop) if item.drop else item.path.parent.resolve()
+    drop = item.drop if is_remote(item.drop) else Path(item.drop or item.path.parent.resolve())
     for path in sidecar_paths(item.path):
         sidecar = intake.inspect(path, drop)
         if sidecar is not None:

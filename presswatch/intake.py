@@ -6,6 +6,8 @@ zero-size file of a pseudo file system (/proc, /sys: their size says nothing of 
 are refused unread, each to be quarantined with its reason. A file is read through one handle,
 opened without blocking and checked again once open (a link swapped in after the scan is still
 refused), and its size and mtime are those of that handle: the ledger records what was read.
+A drop folder in a bucket (s3://bucket/prefix) holds only objects, read through
+presswatch.storage: an object appears whole on upload, so it is never half-written.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from presswatch.model import InputFile
+from presswatch.storage import Folder, is_remote
 
 OUTSIDE_DROP = "outside_drop"
 NOT_REGULAR = "not_a_regular_file"
@@ -46,6 +49,13 @@ def inspect(path: Path, drop: Path) -> InputFile | None:
 
     Entries that may not be read come back with `refusal` set and are never opened.
     """
+    if is_remote(drop):
+        folder = Folder(drop)
+        found = folder.info(str(path))
+        if found is None:
+            return None
+        return InputFile(path, str(path)[len(folder.root) + 1 :], found.size, found.mtime_ns,
+                         folder.url)  # fmt: skip
     try:
         link = os.lstat(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -77,6 +87,14 @@ def read_bytes(item: InputFile, limit: int) -> tuple[bytes | None, InputFile]:
     Raises Refused when the open file is not a regular file inside the drop folder (swapped
     since the scan), StillWriting when it changed while it was read, OSError when it is gone.
     """
+    if is_remote(item.drop):
+        if item.size > limit:
+            return None, item
+        with Folder(item.drop).fs.open_input_stream(str(item.path), compression=None) as handle:
+            data = _read_up_to(handle, limit + 1)
+        if len(data) > limit:
+            return None, item
+        return data, replace(item, size=len(data))
     fd = os.open(item.path, OPEN_FLAGS)
     with os.fdopen(fd, "rb", buffering=0) as handle:
         before = os.fstat(fd)
@@ -91,6 +109,8 @@ def read_bytes(item: InputFile, limit: int) -> tuple[bytes | None, InputFile]:
 
 def open_checked(item: InputFile):
     """A binary handle on the file, after the same checks as read_bytes (for streams)."""
+    if is_remote(item.drop):
+        return Folder(item.drop).fs.open_input_file(str(item.path))  # seekable, ranged reads
     fd = os.open(item.path, OPEN_FLAGS)
     handle = os.fdopen(fd, "rb")
     try:

@@ -7,11 +7,9 @@ that never committed (a crash between the two), so a kill at any instant loses o
 
 from __future__ import annotations
 
-import fcntl
 import functools
 import json
 import logging
-import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +19,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
+
+from presswatch.storage import TMP_SUFFIX, Entry, Folder
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +31,6 @@ EMPTY_FILE = "00000000-empty.parquet"  # keeps every glob non-empty and pins col
 LOCK_FILE = ".presswatch.lock"
 VERIFIED_FILE = ".presswatch.verified.json"  # lake files read whole once: name -> size, mtime
 DAMAGED_DIR = "damaged"  # batches set aside because one of their files cannot be read
-TMP_SUFFIX = ".tmp"
 TYPES = {
     "string": pa.string(),
     "int32": pa.int32(),
@@ -76,11 +74,15 @@ def new_batch_id(now: datetime) -> str:
 
 
 class Lake:
-    """The data directory's Parquet tables: lake/<table>/<batch_id>.parquet."""
+    """The data directory's Parquet tables: lake/<table>/<batch_id>.parquet, in a local folder
+    or a bucket (presswatch.storage)."""
 
-    def __init__(self, data: Path):
-        self.data = Path(data).resolve()
-        self.root = self.data / "lake"
+    def __init__(self, data: Path | str):
+        self.folder = Folder(data)
+        # A local data directory stays a Path (callers join paths to it); a bucket's is its URL.
+        self.data: Path | str = self.folder.url if self.folder.remote else Path(self.folder.root)
+        self.url = self.folder.url + "/lake"  # what the views read
+        self.lease = None  # while locked in a bucket: the writer lease, checked before commits
         # What the last recovery found committed, so a long-lived process (watch) re-reads the
         # ledger only when a data file it has not seen, or a new compaction, appears.
         self._committed: set[str] = set()
@@ -88,36 +90,36 @@ class Lake:
         self.set_aside: list[str] = []  # what verify set aside while this object lived
 
     def table_dir(self, table: str) -> Path:
-        return self.root / table
+        """A local lake's table folder (tests look into it)."""
+        return self.folder.local("lake", table)
+
+    def path(self, table: str, name: str) -> str:
+        return self.folder.path("lake", table, name)
 
     def prepare(self) -> None:
         """Create the folders and the empty schema files of every table."""
         for table, schema in table_schemas().items():
-            folder = self.table_dir(table)
-            folder.mkdir(parents=True, exist_ok=True)
+            self.folder.makedirs("lake", table)
             # Rewritten when a release adds a column: the views name it, and a glob's union of
             # older files alone would not have it.
-            empty = folder / EMPTY_FILE
-            if not empty.exists() or not pq.read_schema(empty).equals(schema):
-                self._write_atomic(empty, schema.empty_table())
+            empty = self.path(table, EMPTY_FILE)
+            if self.folder.info(empty) is None or not self.folder.read_schema(empty).equals(schema):
+                self.folder.write_parquet(empty, schema.empty_table())
 
     @contextmanager
     def locked(self) -> Iterator[Lake]:
-        """Hold the data directory's writer lock: one ingest at a time, others wait."""
-        self.data.mkdir(parents=True, exist_ok=True)
-        with open(self.data / LOCK_FILE, "a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                logger.info("another presswatch process is writing to %s; waiting", self.data)
-                fcntl.flock(handle, fcntl.LOCK_EX)
+        """Hold the data directory's writer lock: one ingest at a time, others wait (on other
+        machines too, for a lake in a bucket)."""
+        waiting = f"another presswatch process is writing to {self.data}; waiting"
+        with self.folder.lock(LOCK_FILE, waiting) as lease:
+            self.lease = lease
             try:
                 self.prepare()
                 self.verify()
                 self.recover()
                 yield self
             finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                self.lease = None
 
     def committed_batches(self) -> set[str]:
         """Batches whose rows are visible: ledger and compaction batches, less retired ones."""
@@ -135,13 +137,15 @@ class Lake:
             self._committed, self._compactions = self.committed_batches(), compactions
         committed = self._committed
         for table in TABLES:
-            for path in self.table_dir(table).iterdir():
+            for entry in self.folder.list("lake", table):
                 stale = (
-                    table in DATA_TABLES and path.name != EMPTY_FILE and path.stem not in committed
+                    table in DATA_TABLES
+                    and entry.name != EMPTY_FILE
+                    and entry.stem not in committed
                 )
-                if path.name.endswith(TMP_SUFFIX) or (path.suffix == ".parquet" and stale):
-                    logger.warning("removing %s, left by an interrupted batch", path.name)
-                    path.unlink(missing_ok=True)
+                if entry.name.endswith(TMP_SUFFIX) or (entry.suffix == ".parquet" and stale):
+                    logger.warning("removing %s, left by an interrupted batch", entry.name)
+                    self.folder.delete(entry.path)
 
     def verify(self) -> None:
         """Read every lake file not read whole before (or changed since), so that a damaged one
@@ -152,72 +156,74 @@ class Lake:
         are read again from the drop folder on the next pass, counted once. A ledger or
         compaction file that cannot be read raises LakeDamaged.
         """
-        record = self.data / VERIFIED_FILE
+        record = self.folder.path(VERIFIED_FILE)
         try:
-            known = json.loads(record.read_text())
+            known = json.loads(self.folder.read_bytes(record))
         except (OSError, ValueError):
             known = {}
         checked, damaged = {}, {}
         for table in TABLES:
-            for path in self.files(table):
-                key, found = f"{table}/{path.name}", path.stat()
-                signature = [found.st_size, found.st_mtime_ns]
+            for entry in self.files(table):
+                key, signature = f"{table}/{entry.name}", [entry.size, entry.mtime_ns]
                 if known.get(key) != signature:
                     try:
-                        _read_whole(path)
+                        self._read_whole(entry)
                     except Exception as exc:  # what a damaged file raises varies by damage
-                        damaged[path] = f"{type(exc).__name__}: {exc}"
+                        damaged[(table, entry)] = f"{type(exc).__name__}: {exc}"
                         continue
                 checked[key] = signature
-        for path, error in damaged.items():
-            table = path.parent.name
+        for (table, entry), error in damaged.items():
             if table in ("ledger", "compactions"):
+                where = self.folder.url + "/lake/" + table
                 raise LakeDamaged(
-                    f"{path} cannot be read ({error}). It records what was ingested, so "
-                    "presswatch stops rather than ingest anything twice: restore it from a "
-                    f"backup, or move it out of {path.parent} to have its inputs read again."
+                    f"{where}/{entry.name} cannot be read ({error}). It records what was "
+                    "ingested, so presswatch stops rather than ingest anything twice: restore "
+                    f"it from a backup, or move it out of {where} to have its inputs read again."
                 )
-            if path.exists():  # not yet moved with another damaged file of its batch
-                self._set_aside(path.stem, f"{table}/{path.name} cannot be read: {error}")
+            if self.folder.info(entry.path):  # not yet moved with another file of its batch
+                self._set_aside(entry.stem, f"{table}/{entry.name} cannot be read: {error}")
         if checked != known:
-            _write_text_atomic(record, json.dumps(checked, sort_keys=True))
+            self.folder.write_text(record, json.dumps(checked, sort_keys=True))
         if damaged:
             self._committed, self._compactions = set(), set()
             self.prepare()  # an empty schema file may have been among them
 
     def _set_aside(self, batch: str, why: str) -> None:
         """Move every file of `batch` to DATA/damaged/BATCH/ and forget its inputs."""
-        compaction = self.table_dir("compactions") / f"{batch}.parquet"
+        compaction = self.path("compactions", f"{batch}.parquet")
         replaced = set()
-        if compaction.exists():
-            replaced = {b for row in pq.read_table(compaction).to_pylist() for b in row["replaces"]}
-        target = self.data / DAMAGED_DIR / batch
-        target.mkdir(parents=True, exist_ok=True)
+        if self.folder.info(compaction):
+            rows = self.folder.read_parquet(compaction).to_pylist()
+            replaced = {b for row in rows for b in row["replaces"]}
+        target = self.folder.path(DAMAGED_DIR, batch)
+        self.folder.makedirs(DAMAGED_DIR, batch)
         for table in TABLES:
-            path = self.table_dir(table) / f"{batch}.parquet"
-            if path.exists():
-                os.replace(path, target / f"{table}.parquet")
+            path = self.path(table, f"{batch}.parquet")
+            if self.folder.info(path):
+                self.folder.move(path, f"{target}/{table}.parquet")
         self._forget(replaced | {batch})
         inputs = "the inputs of the batches it merged" if replaced else "its inputs"
-        (target / "REASON.txt").write_text(
+        self.folder.write_text(
+            f"{target}/REASON.txt",
             f"{why}\nThe files of batch {batch} were moved here, out of the views; {inputs} "
-            "are read again from the drop folder on the next pass, if they are still there.\n"
+            "are read again from the drop folder on the next pass, if they are still there.\n",
         )
+        target = self.folder.url + target[len(self.folder.root) :]
         logger.error("%s: batch %s set aside in %s", why, batch, target)
         self.set_aside.append(f"{why} (batch {batch}, now in {target})")
 
     def _forget(self, batches: set[str]) -> None:
         """Drop the ledger rows of `batches` (rewriting merged ledger files without them)."""
-        for path in self.files("ledger"):
-            rows = pq.read_table(path)
+        for entry in self.files("ledger"):
+            rows = self.folder.read_parquet(entry.path)
             keep = pc.invert(pc.is_in(rows["batch_id"], pa.array(sorted(batches))))
             if pc.all(keep).as_py() is not False:
                 continue
             kept = rows.filter(keep)
-            if len(kept) or path.name == EMPTY_FILE:
-                self._write_atomic(path, kept)
+            if len(kept) or entry.name == EMPTY_FILE:
+                self.folder.write_parquet(entry.path, kept)
             else:
-                path.unlink()
+                self.folder.delete(entry.path)
 
     def commit_batch(self, batch_id: str, rows: dict[str, list[dict]]) -> None:
         """Write the batch's table files, then its ledger file, which commits it."""
@@ -225,52 +231,40 @@ class Lake:
         for table in DATA_TABLES:
             if rows.get(table):
                 table_rows = pa.Table.from_pylist(rows[table], schema=schemas[table])
-                self._write_atomic(self.table_dir(table) / f"{batch_id}.parquet", table_rows)
+                self.folder.write_parquet(self.path(table, f"{batch_id}.parquet"), table_rows)
         ledger = pa.Table.from_pylist(rows["ledger"], schema=schemas["ledger"])
-        self._write_atomic(self.table_dir("ledger") / f"{batch_id}.parquet", ledger)
+        if self.lease is not None:
+            self.lease.check()  # the commit point: only while the lease is surely ours
+        self.folder.write_parquet(self.path("ledger", f"{batch_id}.parquet"), ledger)
         self._committed.add(batch_id)
 
-    def files(self, table: str) -> list[Path]:
-        return sorted(self.table_dir(table).glob("*.parquet"))
+    def files(self, table: str) -> list[Entry]:
+        return [e for e in self.folder.list("lake", table) if e.name.endswith(".parquet")]
 
     def read_table(
-        self, table: str, columns: list[str] | None = None, paths: list[Path] | None = None
+        self, table: str, columns: list[str] | None = None, paths: list[Entry] | None = None
     ) -> pa.Table:
         """Rows of a table's files (all, or `paths`) in today's schema; new columns are NULL."""
         schema = table_schemas()[table]
         if columns:
             schema = pa.schema([schema.field(name) for name in columns])
         paths = self.files(table) if paths is None else paths
-        tables = [_conform(pq.read_table(p), schema) for p in paths]
+        tables = [_conform(self.folder.read_parquet(e.path), schema) for e in paths]
         return pa.concat_tables(tables) if tables else schema.empty_table()
 
-    def write_file(self, table: str, name: str, rows: pa.Table) -> Path:
-        path = self.table_dir(table) / f"{name}.parquet"
-        self._write_atomic(path, rows.cast(table_schemas()[table]))
+    def write_file(self, table: str, name: str, rows: pa.Table) -> str:
+        path = self.path(table, f"{name}.parquet")
+        self.folder.write_parquet(path, rows.cast(table_schemas()[table]))
         return path
 
-    @staticmethod
-    def _write_atomic(path: Path, table: pa.Table) -> None:
-        """Readers see the whole file or none: write beside it, fsync, rename into place."""
-        tmp = path.with_name(path.name + TMP_SUFFIX)
-        pq.write_table(table, tmp, compression="zstd")
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
+    def delete(self, entry: Entry) -> None:
+        self.folder.delete(entry.path)
 
-
-def _read_whole(path: Path) -> None:
-    """Decode every page of a Parquet file, a row group at a time (memory stays small)."""
-    parquet = pq.ParquetFile(path)
-    for group in range(parquet.num_row_groups):
-        parquet.read_row_group(group)
-
-
-def _write_text_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + TMP_SUFFIX)
-    tmp.write_text(text)
-    os.replace(tmp, path)
+    def _read_whole(self, entry: Entry) -> None:
+        """Decode every page of a Parquet file, a row group at a time (memory stays small)."""
+        parquet = self.folder.parquet_file(entry.path)
+        for group in range(parquet.num_row_groups):
+            parquet.read_row_group(group)
 
 
 def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
@@ -280,14 +274,6 @@ def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
         for f in schema
     ]
     return pa.Table.from_arrays(columns, schema=schema)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def utc_now() -> datetime:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 ENV_PREFIX = "PRESSWATCH_"
+VIEWS_FILE = "presswatch.duckdb"
 CLEAN_SOURCE = ("keep", "move", "delete")
 # Third-party defaults for our commands, set before those libraries are imported: no analytics
 # calls; Prefect logs errors only (its shutdown notes, such as "Still processing items", are
@@ -23,8 +24,15 @@ def set_quiet_defaults(verbose: bool = False) -> None:
 
 @dataclass(frozen=True)
 class Settings:
-    data: Path = field(default_factory=lambda: Path("data"))
-    """The data directory: the Parquet lake and presswatch.duckdb live here."""
+    data: Path | str = field(default_factory=lambda: Path("data"))
+    """The data directory: the Parquet lake and presswatch.duckdb live here. A local path, or
+    s3://bucket/prefix on any S3-compatible store (see presswatch.storage)."""
+    views: str = ""
+    """The views file (a DuckDB database holding only views): by default DATA/presswatch.duckdb,
+    or ./presswatch.duckdb when the data directory is in a bucket."""
+    dask_address: str = ""
+    """A Dask scheduler (tcp://host:8786): the CPU stages of each batch (extraction, entities)
+    run on its workers. Empty: they run on this machine's cores."""
     batch_size: int = 200
     """Files per batch: one batch is read, parsed, validated and committed as one unit."""
     min_file_age: float = 2.0
@@ -72,6 +80,8 @@ class Settings:
     """watch: seconds to gather more arrivals after the first one before a micro-batch starts."""
     rescan_interval: float = 30.0
     """watch: seconds between full rescans of the drop folder, the safety net for lost events."""
+    list_interval: float = 5.0
+    """watch on a bucket (which sends no events): seconds between listings of the drop prefix."""
     clean_source: str = "keep"
     """What becomes of an ingested file: keep (leave it), move (to processed/ or rejected/ with a
     .reason file) or delete. The ledger, not the file's place, records what was done."""
@@ -103,9 +113,17 @@ class Settings:
             if raw is not None:
                 values[f.name] = _coerce(f.type, raw, f.name)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        if "data" in values:
+        if "data" in values and not str(values["data"]).startswith("s3://"):
             values["data"] = Path(values["data"])
         return replace(cls(), **values)
+
+    @property
+    def views_file(self) -> Path:
+        if self.views:
+            return Path(self.views)
+        if isinstance(self.data, str):  # a bucket: the views file is local
+            return Path(VIEWS_FILE)
+        return self.data / VIEWS_FILE
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,11 @@ ONCE = (
 
 @pytest.fixture
 def drop(tmp_path) -> Path:
+    return write_records(tmp_path / "drop")
+
+
+def write_records(folder: Path) -> Path:
     """200 crawler records (a seed story with a unique last line each); every 10th has no text."""
-    folder = tmp_path / "drop"
     folder.mkdir()
     story = (SEEDS / "004_60cfb84bfab2d6d6.txt").read_text(encoding="utf-8")
     for i in range(FILES):
@@ -42,8 +45,10 @@ def drop(tmp_path) -> Path:
     return folder
 
 
-def check(data: Path, complete: bool) -> None:
-    with duckdb.connect(str(data / "presswatch.duckdb"), read_only=True) as con:
+def check(data: Path, complete: bool, views: Path | None = None) -> None:
+    """DATA's views (or the views file `views`) count every input once, all of them if
+    `complete`."""
+    with duckdb.connect(str(views or data / "presswatch.duckdb"), read_only=True) as con:
         rows = con.sql("select (select count(*) from articles), (select count(*) from quarantine)")
         accepted, quarantined = rows.fetchall()[0]
         assert con.sql(ONCE).fetchall() == [(0,)]  # nothing doubled, whatever the instant

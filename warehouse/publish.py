@@ -16,11 +16,14 @@ from importlib.resources import files
 from pathlib import Path
 
 from presswatch.lake import Lake
+from presswatch.settings import VIEWS_FILE, Settings
+from presswatch.storage import Folder
 
 logger = logging.getLogger(__name__)
 
-DATABASE = "presswatch.duckdb"
-STAMP = ".presswatch.duckdb.views"  # fingerprint of the SQL the database was built from
+DATABASE = VIEWS_FILE
+STAMP_SUFFIX = ".views"  # .NAME.views beside the views file: the SQL it was built from
+STAMP = f".{DATABASE}{STAMP_SUFFIX}"
 # The oldest storage format DuckDB can write (number 64): DuckDB 0.10 and every 1.x library and
 # command line open the file. The database holds only views, so it loses nothing by it; their
 # SQL binds in every release from 1.0 on (tests/test_compat.py opens it with 1.0 to 1.5).
@@ -33,8 +36,8 @@ class PublishError(RuntimeError):
 
 
 def render_views(lake: Lake) -> str:
-    """The SQL of every view, in file-name order, pointed at this lake's absolute path."""
-    location = glob_literal(str(lake.root)).replace("'", "''")
+    """The SQL of every view, in file-name order, pointed at this lake's absolute path or URL."""
+    location = glob_literal(lake.url).replace("'", "''")
     scripts = sorted(
         (
             p
@@ -52,20 +55,32 @@ def glob_literal(path: str) -> str:
     return "".join(f"[{c}]" if c in "*?[" else c for c in path)
 
 
-def publish(data: Path) -> bool:
-    """Make DATA/presswatch.duckdb current; True when it was (re)built.
+def views_file(data: Path | str, views: Path | str | None = None) -> Path:
+    """The views file: `views`, else DATA/presswatch.duckdb (./presswatch.duckdb for a bucket)."""
+    return Settings(data=data, views=str(views or "")).views_file.absolute()
+
+
+def publish(data: Path | str, views: Path | str | None = None) -> bool:
+    """Make the views file (DATA/presswatch.duckdb, or `views`) current; True when it was
+    (re)built.
 
     The new file replaces the old one only once it is complete: written, checkpointed (no
     write-ahead log left beside it) and opened again with every view there and binding.
-    Otherwise PublishError, and the old file stays as it was.
+    Otherwise PublishError, and the old file stays as it was. For a lake in a bucket, DuckDB's
+    httpfs extension is installed from its PyPI wheel and the store's address and keys are
+    kept as a DuckDB secret scoped to the lake (see object_store_secret).
     """
     lake = Lake(data)
     sql = render_views(lake)
+    if lake.folder.remote:
+        prepare_object_store(lake.folder)
     fingerprint = hashlib.sha256(f"{STORAGE_VERSION}\n{sql}".encode()).hexdigest()
-    database, stamp = lake.data / DATABASE, lake.data / STAMP
+    database = views_file(lake.data, views)
+    stamp = database.with_name(f".{database.name}{STAMP_SUFFIX}")
     if database.exists() and stamp.exists() and stamp.read_text().strip() == fingerprint:
         return False
-    tmp = lake.data / f".{DATABASE}.{os.getpid()}.tmp"
+    database.parent.mkdir(parents=True, exist_ok=True)
+    tmp = database.with_name(f".{database.name}.{os.getpid()}.tmp")
     try:
         _build(tmp, sql)
         os.replace(tmp, database)
@@ -104,6 +119,43 @@ def _build(path: Path, sql: str) -> None:
                 con.execute(f"select * from {name} limit 0")
     except duckdb.Error as exc:
         raise PublishError(str(exc)) from exc
+
+
+def prepare_object_store(folder: Folder) -> None:
+    """Let every DuckDB of this user read the bucket with no setup and no download: httpfs
+    from the duckdb-extension-httpfs wheel (the pinned duckdb's version) into DuckDB's
+    extension folder, and a persistent secret (in ~/.duckdb/stored_secrets) scoped to this
+    prefix, with the AWS_* variables' endpoint, region and keys."""
+    import duckdb
+    import duckdb_extensions
+
+    with duckdb.connect() as con:
+        duckdb_extensions.import_extension("httpfs", con=con)
+        con.execute(object_store_secret(folder))
+
+
+def object_store_secret(folder: Folder) -> str:
+    """CREATE PERSISTENT SECRET for DuckDB's reads of `folder` (also for a user's own DuckDB)."""
+    config = folder.config
+    options = {"type": "s3", "region": config.region, "scope": folder.url}
+    if config.key_id and config.secret:
+        options |= {"key_id": config.key_id, "secret": config.secret}
+        if config.token:
+            options["session_token"] = config.token
+    if config.endpoint:
+        scheme, _, host = config.endpoint.partition("://")
+        options |= {"endpoint": host or scheme, "url_style": "path"}
+        options["use_ssl"] = scheme != "http"
+    name = "presswatch_" + hashlib.sha256(folder.url.encode()).hexdigest()[:12]
+    values = ", ".join(
+        f"{key} {str(value).lower() if isinstance(value, bool) else _quote(value)}"
+        for key, value in options.items()
+    )
+    return f"create or replace persistent secret {name} ({values})"
+
+
+def _quote(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -81,7 +81,15 @@ def hostile(work: Path, quick: bool) -> list[Figure]:
     return bench_hostile(work)
 
 
-SECTIONS = {f.__name__: f for f in (throughput, entities, stories, latency, scale, memory, hostile)}
+def cluster(work: Path, quick: bool) -> list[Figure]:
+    from presswatch.bench.cluster import bench_cluster
+
+    return bench_cluster(work, copies=1 if quick else 3)
+
+
+SECTIONS = {
+    f.__name__: f for f in (throughput, entities, stories, latency, scale, memory, hostile, cluster)
+}
 
 
 def main(argv: list[str] | None = None) -> int:

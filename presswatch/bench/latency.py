@@ -21,18 +21,35 @@ TIMEOUT = 120.0
 
 
 def bench_watch_latency(work: Path, files: int = FILES) -> list[Figure]:
-    import duckdb
-
     drop, data = work / "drop", work / "data"
     drop.mkdir(parents=True)
-    watcher = subprocess.Popen(
-        [sys.executable, "-m", "presswatch.cli", "watch", str(drop), "--data", str(data)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+
+    def put(name: str, text: str) -> None:
+        (drop / name).write_text(text, encoding="utf-8")
+
+    latencies = watch_latencies(str(drop), str(data), data / "presswatch.duckdb", put, files)
+    return [
+        Figure("latency", "watch: file dropped to row in a query", statistics.median(latencies),
+               "s", files, f"max {max(latencies):.2f} s; first file {latencies[0]:.2f} s"),
+    ]  # fmt: skip
+
+
+def watch_latencies(drop: str, data: str, views: Path, put, files: int,
+                    env: dict | None = None) -> list[float]:  # fmt: skip
+    """Seconds from put(name, text) of each of `files` stories to its row in `views`, with a
+    `presswatch watch DROP --data DATA --views VIEWS` process running."""
+    import os
+
+    import duckdb
+
+    command = [sys.executable, "-m", "presswatch.cli", "watch", drop, "--data", data,
+               "--views", str(views)]  # fmt: skip
+    watcher = subprocess.Popen(command, env={**os.environ, **(env or {})},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
 
     def articles() -> int:
         try:
-            with duckdb.connect(str(data / "presswatch.duckdb"), read_only=True) as con:
+            with duckdb.connect(str(views), read_only=True) as con:
                 return con.sql("select count(*) from articles").fetchall()[0][0]
         except duckdb.Error:
             return -1
@@ -43,16 +60,13 @@ def bench_watch_latency(work: Path, files: int = FILES) -> list[Figure]:
         latencies = []
         for i in range(files):
             started = time.monotonic()
-            (drop / f"story-{i}.txt").write_text(f"{story}\n\nUpdate {i}.", encoding="utf-8")
+            put(f"story-{i}.txt", f"{story}\n\nUpdate {i}.")
             _wait(lambda n=i + 1: articles() == n)
             latencies.append(time.monotonic() - started)
     finally:
         watcher.send_signal(signal.SIGTERM)
         watcher.wait(timeout=60)
-    return [
-        Figure("latency", "watch: file dropped to row in a query", statistics.median(latencies),
-               "s", files, f"max {max(latencies):.2f} s; first file {latencies[0]:.2f} s"),
-    ]  # fmt: skip
+    return latencies
 
 
 def _wait(condition) -> None:

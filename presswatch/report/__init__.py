@@ -14,9 +14,12 @@ from presswatch.report.queries import ReportData, database_path, read_report
 __all__ = ["ReportData", "database_path", "read_report", "render_page", "write_report"]
 
 
-def write_report(data: Path | str | None, out: Path, drop: Path | None = None) -> ReportData:
-    """Query DATA's views and write the page to `out`, whole or not at all."""
-    report = read_report(data, drop)
+def write_report(
+    data: Path | str | None, out: Path, drop: Path | None = None, views: str | None = None
+) -> ReportData:
+    """Query DATA's views (or the views file `views`) and write the page to `out`, whole or
+    not at all."""
+    report = read_report(data, drop, views)
     html = render_page(report)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")

@@ -16,7 +16,6 @@ from pathlib import Path
 from presswatch.discover import scan
 from presswatch.progress import Progress
 from presswatch.settings import Settings
-from presswatch.warehouse.publish import DATABASE
 
 logger = logging.getLogger(__name__)
 
@@ -74,19 +73,22 @@ class ReportData:
         return self.freshness.files == 0
 
 
-def database_path(data: Path | str | None) -> Path:
-    """DATA/presswatch.duckdb, which must exist: it appears with the first ingest."""
-    path = Settings.from_env(data=data).data / DATABASE
+def database_path(data: Path | str | None, views: str | None = None) -> Path:
+    """The views file (DATA/presswatch.duckdb, or `views`), which must exist: it appears with
+    the first ingest."""
+    path = Settings.from_env(data=data, views=views).views_file
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run `presswatch ingest DROP` first")
     return path
 
 
-def read_report(data: Path | str | None, drop: Path | None = None) -> ReportData:
+def read_report(
+    data: Path | str | None, drop: Path | None = None, views: str | None = None
+) -> ReportData:
     """Every number of the report, from one short read-only connection."""
     import duckdb
 
-    path = database_path(data)
+    path = database_path(data, views)
     if drop is not None and not drop.is_dir():
         raise FileNotFoundError(f"drop folder {str(drop)!r} does not exist or is not a folder")
     progress = Progress("report", SECTIONS, "queries", every=PROGRESS_EVERY)
