@@ -15,18 +15,19 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 from presswatch.warehouse.publish import publish
 
-from presswatch import compute, discover, intake, pipeline
-from presswatch.clean_source import clean_sources
-from presswatch.lake import Lake, new_batch_id, utc_now
-from presswatch.ledger import Ledger
+from presswatch import compute, pipeline
+from presswatch.lake.ledger import Ledger
+from presswatch.lake.storage import Folder, is_remote
+from presswatch.lake.tables import Lake, new_batch_id, utc_now
 from presswatch.model import InputFile
 from presswatch.pipeline import Run
 from presswatch.progress import Progress
 from presswatch.sandbox import Extractors
 from presswatch.settings import Settings
-from presswatch.storage import Folder, is_remote
+from presswatch.sources import discover, intake
+from presswatch.sources.clean_source import clean_sources
+from presswatch.sources.streams import Stream, is_stream
 from presswatch.stories.store import StoryStore
-from presswatch.streams import Stream, is_stream
 
 logger = logging.getLogger("presswatch")
 

@@ -7,8 +7,8 @@ import logging
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from presswatch.compact import compact
-from presswatch.lake import Lake
+from presswatch.lake.compact import compact
+from presswatch.lake.tables import Lake
 from presswatch.settings import Settings
 
 logger = logging.getLogger("presswatch")

@@ -13,13 +13,13 @@ from presswatch.flows.ingest import (
     task_runner,
 )
 
-from presswatch.arrivals import Arrivals, Listing, stop_on_signals
-from presswatch.lake import Lake
-from presswatch.ledger import Ledger
+from presswatch.lake.ledger import Ledger
+from presswatch.lake.storage import is_remote
+from presswatch.lake.tables import Lake
 from presswatch.pipeline import BatchSummary, Run, warm_up
 from presswatch.sandbox import Extractors
 from presswatch.settings import Settings
-from presswatch.storage import is_remote
+from presswatch.sources.arrivals import Arrivals, Listing, stop_on_signals
 from presswatch.stories.store import StoryStore
 
 logger = logging.getLogger("presswatch")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from presswatch import lifeline
-from presswatch.lake import LakeDamaged
+from presswatch.lake.tables import LakeDamaged
 from presswatch.settings import set_quiet_defaults
 from presswatch.temporary_server import local_flow_runs
 from presswatch.warehouse.publish import PublishError

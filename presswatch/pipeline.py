@@ -15,14 +15,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from presswatch import intake, read
-from presswatch.hints import find_hints
-from presswatch.lake import Lake
-from presswatch.ledger import Ledger, Seen
+from presswatch.lake.ledger import Ledger, Seen
+from presswatch.lake.tables import Lake
 from presswatch.model import Chunk, Document, InputFile, Rejection
 from presswatch.sandbox import Extractors, Failed
 from presswatch.settings import DEFAULT_LIMITS, Limits, Settings
-from presswatch.streams import Stream, read_chunk
+from presswatch.sources import intake, read
+from presswatch.sources.hints import find_hints
+from presswatch.sources.streams import Stream, read_chunk
 
 if TYPE_CHECKING:
     from presswatch.stories.store import StoryStore
@@ -120,8 +120,8 @@ class BatchSummary:
 def load_files(items: list[InputFile], ledger: Ledger, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     """Read each file once: hash it, drop what the ledger already has, parse the rest.
 
-    A file that may not be read (presswatch.intake) is quarantined unread; any failure to parse
-    one file is that file's quarantine row, never the batch's end.
+    A file that may not be read (presswatch.sources.intake) is quarantined unread; any failure
+    to parse one file is that file's quarantine row, never the batch's end.
     """
     loaded = Loaded()
     for item in items:

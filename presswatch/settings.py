@@ -26,7 +26,7 @@ def set_quiet_defaults(verbose: bool = False) -> None:
 class Settings:
     data: Path | str = field(default_factory=lambda: Path("data"))
     """The data directory: the Parquet lake and presswatch.duckdb live here. A local path, or
-    s3://bucket/prefix on any S3-compatible store (see presswatch.storage)."""
+    s3://bucket/prefix on any S3-compatible store (see presswatch.lake.storage)."""
     views: str = ""
     """The views file (a DuckDB database holding only views): by default DATA/presswatch.duckdb,
     or ./presswatch.duckdb when the data directory is in a bucket."""

@@ -10,7 +10,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from presswatch.lake import Lake
+from presswatch.lake.tables import Lake
 
 CORPUS = Path(__file__).parent.parent / "eval" / "corpus" / "html"
 PAGES = {  # corpus page -> the URL it was fetched from

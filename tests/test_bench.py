@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 
-from presswatch.archive import read_archive_chunk
 from presswatch.bench.inputs import load_pages, make_drop, write_jsonl, write_warc
 from presswatch.bench.results import Figure, cpu_times, machine, report, steal_share, table
 from presswatch.model import InputFile
+from presswatch.sources.archive import read_archive_chunk
 
 
 def test_the_table_holds_every_figure_with_its_runs_and_comparison():

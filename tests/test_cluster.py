@@ -15,9 +15,9 @@ import duckdb
 import pytest
 
 from presswatch.bench.services import KEYS, upload
-from presswatch.lake import LOCK_FILE, Lake
-from presswatch.lease import Lease, LeaseLost
-from presswatch.storage import Folder
+from presswatch.lake.lease import Lease, LeaseLost
+from presswatch.lake.storage import Folder
+from presswatch.lake.tables import LOCK_FILE, Lake
 from tests.conftest import SEEDS
 from tests.services import keys
 from tests.test_exactly_once import check, write_records

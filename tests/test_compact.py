@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from presswatch.compact import compact
-from presswatch.lake import EMPTY_FILE, Lake, new_batch_id, utc_now
+from presswatch.lake.compact import compact
+from presswatch.lake.tables import EMPTY_FILE, Lake, new_batch_id, utc_now
 
 COUNTS = (
     "select (select count(*) from articles), (select count(*) from entities), "

@@ -460,8 +460,9 @@ def test_the_ledger_records_the_bytes_it_read_not_the_scan(tmp_path):
     import hashlib
     from collections import Counter
 
-    from presswatch import discover, pipeline
-    from presswatch.ledger import Ledger
+    from presswatch import pipeline
+    from presswatch.lake.ledger import Ledger
+    from presswatch.sources import discover
 
     drop = tmp_path / "drop"
     write(drop / "growing.txt", STORY)

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from presswatch.model import Document, Rejection
-from presswatch.read import detect_format, read_input
+from presswatch.sources.read import detect_format, read_input
 
 ARTICLE = "A U.S. official said Monday that North Korean leader Kim Jong Un may travel to Russia."
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from presswatch import streams
-from presswatch.lake import Lake
+from presswatch.lake.tables import Lake
+from presswatch.sources import streams
 from tests.conftest import SEEDS
 
 RECORDS = 7

@@ -70,7 +70,7 @@ def test_an_article_is_kept_with_a_bad_field_cleared_and_the_rule_in_warnings(
 
 
 def test_every_rule_says_what_it_does_and_clears_only_article_columns():
-    from presswatch.lake import table_schemas
+    from presswatch.lake.tables import table_schemas
 
     columns = set(table_schemas()["articles"].names)
     for rule in load_suite()["expectations"]:

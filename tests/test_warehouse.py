@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 from presswatch.warehouse.publish import STAMP, publish, render_views
 
-from presswatch.lake import Lake
+from presswatch.lake.tables import Lake
 
 
 def test_views_open_from_any_directory_with_no_setup(

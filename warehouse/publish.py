@@ -15,9 +15,9 @@ import re
 from importlib.resources import files
 from pathlib import Path
 
-from presswatch.lake import Lake
+from presswatch.lake.storage import Folder
+from presswatch.lake.tables import Lake
 from presswatch.settings import VIEWS_FILE, Settings
-from presswatch.storage import Folder
 
 logger = logging.getLogger(__name__)
 

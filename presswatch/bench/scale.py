@@ -5,7 +5,7 @@ articles is built and measured, then grown to 1M and measured again, so both siz
 the same files (the 1M lake is the 100k lake plus 900k more articles). The articles come from
 presswatch.bench.synthetic.
 
-The lake is written by the pipeline's own writer (presswatch.lake): each batch's table files
+The lake is written by the pipeline's own writer (presswatch.lake.tables): each batch's table files
 with `Lake.write_file`, then `Lake.commit_batch` with its quarantine and ledger rows, which
 writes the ledger file last and so commits the batch, as an ingest does. A batch holds 50k
 articles, so the lake looks compacted (`presswatch compact`: few large files), not like 5,000
@@ -38,7 +38,7 @@ from presswatch.bench.synthetic import (
     load_pools,
     make_batch,
 )
-from presswatch.lake import Lake, new_batch_id, utc_now
+from presswatch.lake.tables import Lake, new_batch_id, utc_now
 from presswatch.progress import Progress
 from presswatch.warehouse.publish import DATABASE, publish
 

@@ -29,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from presswatch.lake import table_schemas, utc_now
+from presswatch.lake.tables import table_schemas, utc_now
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "eval" / "corpus" / "gold.json.gz"

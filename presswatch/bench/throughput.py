@@ -69,12 +69,13 @@ def _one_run(pages: list[dict], fmt: str) -> dict[str, float]:
 
 def _plain_stages(drop: Path, data: Path) -> tuple[dict, list]:
     """The ingest stages (entities off) called directly, no Prefect: seconds per stage, rows."""
-    from presswatch import discover, pipeline
-    from presswatch.lake import Lake, new_batch_id, utc_now
-    from presswatch.ledger import Ledger
+    from presswatch import pipeline
+    from presswatch.lake.ledger import Ledger
+    from presswatch.lake.tables import Lake, new_batch_id, utc_now
     from presswatch.sandbox import Extractors
+    from presswatch.sources import discover
+    from presswatch.sources.streams import Stream, is_stream
     from presswatch.stories.store import StoryStore
-    from presswatch.streams import Stream, is_stream
     from presswatch.validate import validate_articles
     from presswatch.warehouse.publish import publish
 
@@ -121,7 +122,7 @@ def _parts(pages, fmt, accepted, entity_rows, work: Path) -> dict[str, float]:
 
     from presswatch.entities import SEPARATOR
     from presswatch.entities.ner import recognize
-    from presswatch.lake import table_schemas, utc_now
+    from presswatch.lake.tables import table_schemas, utc_now
 
     seconds = {}
     started = time.perf_counter()

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from presswatch.discover import scan
 from presswatch.progress import Progress
 from presswatch.settings import Settings
+from presswatch.sources.discover import scan
 
 logger = logging.getLogger(__name__)
 

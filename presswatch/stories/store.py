@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from presswatch.lake import EMPTY_FILE, Lake
+from presswatch.lake.tables import EMPTY_FILE, Lake
 from presswatch.stories.cluster import StoryIndex
 
 logger = logging.getLogger(__name__)

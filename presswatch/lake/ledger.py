@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from presswatch.lake import Lake
+from presswatch.lake.tables import Lake
 from presswatch.model import InputFile
 
 logger = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from presswatch.storage import TMP_SUFFIX, Entry, Folder
+from presswatch.lake.storage import TMP_SUFFIX, Entry, Folder
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def new_batch_id(now: datetime) -> str:
 
 class Lake:
     """The data directory's Parquet tables: lake/<table>/<batch_id>.parquet, in a local folder
-    or a bucket (presswatch.storage)."""
+    or a bucket (presswatch.lake.storage)."""
 
     def __init__(self, data: Path | str):
         self.folder = Folder(data)

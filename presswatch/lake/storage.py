@@ -3,7 +3,7 @@
 pyarrow's filesystems do the work; what differs between the two is written once, here. A local
 file is written beside its name, synced and renamed into place; an object appears whole when its
 upload completes. Both give readers the whole file or none. The writer lock is `flock` on a local
-folder and a lease object in a bucket (presswatch.lease).
+folder and a lease object in a bucket (presswatch.lake.lease).
 
 The object store is any S3-compatible one, configured by the usual variables: AWS_ACCESS_KEY_ID,
 AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), AWS_REGION or AWS_DEFAULT_REGION, and
@@ -221,7 +221,7 @@ class Folder:
         """Hold the folder's writer lock `name` (others wait): flock locally, a lease in a
         bucket. Yields the lease (whose `check()` says it is still held) or None."""
         if self.remote:
-            from presswatch.lease import Lease
+            from presswatch.lake.lease import Lease
 
             with Lease(self, name, wait_message) as lease:
                 yield lease

@@ -22,7 +22,7 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from presswatch.storage import Folder
+    from presswatch.lake.storage import Folder
 
 logger = logging.getLogger(__name__)
 

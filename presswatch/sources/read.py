@@ -8,9 +8,9 @@ import json
 import logging
 import zlib
 
-from presswatch.decode import DecodeError, decode_bytes
 from presswatch.model import Document, Rejection
 from presswatch.settings import DEFAULT_LIMITS, Limits
+from presswatch.sources.decode import DecodeError, decode_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -78,13 +78,13 @@ def read_input(
     return [Document(source_file, 0, fmt, content_hash, text=text)]
 
 
-WHOLE_RECORDS = 10_000  # a JSONL file with more lines is streamed (presswatch.streams)
+WHOLE_RECORDS = 10_000  # a JSONL file with more lines is streamed (presswatch.sources.streams)
 
 
 def too_many_to_read_whole(source_file: str, data: bytes, limits: Limits) -> bool:
     """A JSONL file of more than WHOLE_RECORDS lines, or that gunzips past max_file_bytes: its
     records could fill memory (a 38 KB gzip of 1.5 million tiny lines), so it is read as a
-    stream, a chunk at a time, each line and the whole bounded (presswatch.streams)."""
+    stream, a chunk at a time, each line and the whole bounded (presswatch.sources.streams)."""
     fmt, gzipped = detect_format(source_file)
     if fmt != "jsonl":
         return False

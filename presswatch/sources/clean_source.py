@@ -6,9 +6,9 @@ import logging
 import os
 from pathlib import Path
 
+from presswatch.lake.storage import Folder, is_remote
 from presswatch.model import InputFile, Rejection
 from presswatch.pipeline import Loaded
-from presswatch.storage import Folder, is_remote
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ are refused unread, each to be quarantined with its reason. A file is read throu
 opened without blocking and checked again once open (a link swapped in after the scan is still
 refused), and its size and mtime are those of that handle: the ledger records what was read.
 A drop folder in a bucket (s3://bucket/prefix) holds only objects, read through
-presswatch.storage: an object appears whole on upload, so it is never half-written.
+presswatch.lake.storage: an object appears whole on upload, so it is never half-written.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import stat
 from dataclasses import replace
 from pathlib import Path
 
+from presswatch.lake.storage import Folder, is_remote
 from presswatch.model import InputFile
-from presswatch.storage import Folder, is_remote
 
 OUTSIDE_DROP = "outside_drop"
 NOT_REGULAR = "not_a_regular_file"

@@ -11,11 +11,11 @@ import gzip
 import logging
 import zlib
 
-from presswatch.archive import is_archive, read_archive_chunk
-from presswatch.intake import open_checked
 from presswatch.model import Chunk, Document, InputFile, Rejection
-from presswatch.read import detect_format, read_jsonl_line, too_many_records
 from presswatch.settings import DEFAULT_LIMITS, Limits
+from presswatch.sources.archive import is_archive, read_archive_chunk
+from presswatch.sources.intake import open_checked
+from presswatch.sources.read import detect_format, read_jsonl_line, too_many_records
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from presswatch.lake import DATA_TABLES, EMPTY_FILE, Lake, new_batch_id, utc_now
+from presswatch.lake.tables import DATA_TABLES, EMPTY_FILE, Lake, new_batch_id, utc_now
 
 logger = logging.getLogger(__name__)
 

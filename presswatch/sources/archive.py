@@ -11,16 +11,18 @@ import contextlib
 import io
 import logging
 
-from presswatch.decode import DecodeError, decode_bytes
-from presswatch.intake import open_checked
 from presswatch.model import Chunk, Document, InputFile, Rejection
-from presswatch.read import too_many_records
 from presswatch.settings import DEFAULT_LIMITS, Limits
+from presswatch.sources.decode import DecodeError, decode_bytes
+from presswatch.sources.intake import open_checked
+from presswatch.sources.read import too_many_records
 
 logger = logging.getLogger(__name__)
 
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz")
-CHUNK_RECORDS = 10_000  # records of any kind in one chunk (presswatch.streams keeps the same)
+CHUNK_RECORDS = (
+    10_000  # records of any kind in one chunk (presswatch.sources.streams keeps the same)
+)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 

@@ -6,11 +6,11 @@ import logging
 import re
 from pathlib import Path
 
-from presswatch import intake
 from presswatch.extract.metadata import domain_of
+from presswatch.lake.storage import is_remote
 from presswatch.model import InputFile
-from presswatch.read import parse_json
-from presswatch.storage import is_remote
+from presswatch.sources import intake
+from presswatch.sources.read import parse_json
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +40,9 @@ def sidecar_paths(path: Path) -> tuple[Path, ...]:
 def find_hints(item: InputFile) -> dict:
     """url, outlet, published_at and outlet_domain hints for one input (absent when not given).
 
-    A sidecar is read like any input of the drop folder (presswatch.intake), and bounded: one
-    that leads out of the folder, is too large or is not JSON is ignored with a warning.
+    A sidecar is read like any input of the drop folder (presswatch.sources.intake), and
+    bounded: one that leads out of the folder, is too large or is not JSON is ignored with a
+    warning.
     """
     hints: dict = {}
     folder = item.source_file.split("/")[0] if "/" in item.source_file else ""

@@ -8,11 +8,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from presswatch import intake
-from presswatch.hints import is_sidecar
-from presswatch.ledger import Ledger
+from presswatch.lake.ledger import Ledger
+from presswatch.lake.storage import Folder, is_remote
 from presswatch.model import InputFile
-from presswatch.storage import Folder, is_remote
+from presswatch.sources import intake
+from presswatch.sources.hints import is_sidecar
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +25,8 @@ def is_temporary_name(name: str) -> bool:
 
 
 def scan(drop: Path, exclude: tuple[Path, ...] = ()) -> list[InputFile]:
-    """Every input under drop with a final name, sorted by path (see presswatch.intake: entries
-    that may not be read are listed too, refused, so that each is quarantined once).
+    """Every input under drop with a final name, sorted by path (see presswatch.sources.intake:
+    entries that may not be read are listed too, refused, so that each is quarantined once).
 
     Hidden folders are skipped, and NAME.meta.json sidecars are hints for NAME, not inputs.
     A linked folder is not entered: one inside the drop folder is scanned where it really is,

@@ -16,11 +16,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from presswatch import intake
-from presswatch.discover import is_temporary_name, scan
-from presswatch.hints import is_sidecar
+from presswatch.lake.storage import is_remote
 from presswatch.model import InputFile
-from presswatch.storage import is_remote
+from presswatch.sources import intake
+from presswatch.sources.discover import is_temporary_name, scan
+from presswatch.sources.hints import is_sidecar
 
 logger = logging.getLogger(__name__)
 
