@@ -126,7 +126,7 @@ def ingest_and_read(
 
     from presswatch.flows.ingest import ingest
 
-    with local_flow_runs(), _environment(PRESSWATCH_ENTITIES=str(entities).lower()):
+    with local_flow_runs(), environment(PRESSWATCH_ENTITIES=str(entities).lower()):
         counts = ingest(str(drop), str(data))
     rows: dict[str, list[dict]] = {}
     with duckdb.connect(str(data / "presswatch.duckdb"), read_only=True) as con:
@@ -138,7 +138,8 @@ def ingest_and_read(
 
 
 @contextlib.contextmanager
-def _environment(**values: str):
+def environment(**values: str):
+    """Set these variables for the block; each gets its old value (or absence) back after."""
     saved = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:

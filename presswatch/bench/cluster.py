@@ -9,7 +9,6 @@ On this 2-core machine the coordinator shares the cores with the workers.
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 from presswatch.bench import services
 from presswatch.bench.inputs import load_pages, make_drop
 from presswatch.bench.results import Figure
+from presswatch.evaluate import environment
 from presswatch.progress import Progress
 from presswatch.temporary_server import local_flow_runs
 
@@ -37,39 +37,30 @@ def bench_cluster(work: Path, copies: int = 3) -> list[Figure]:
         for page in pages
     ]
     drop = make_drop(unique, "html", work / "drop")
-    saved = {key: os.environ.get(key) for key in (*services.KEYS, "AWS_ENDPOINT_URL", "HOME")}
     seconds: dict[str, float] = {}
     with (
         local_flow_runs(),
         services.s3_server(BUCKET) as endpoint,
         Progress("cluster", 6, "runs") as progress,
+        environment(**services.KEYS, AWS_ENDPOINT_URL=endpoint, HOME=str(work)),
     ):
-        os.environ.update({**services.KEYS, "AWS_ENDPOINT_URL": endpoint,
-                           "HOME": str(work)})  # fmt: skip
-        try:
-            ingest(str(drop), str(work / "warm-up"))  # imports, models, the server: warm
-            seconds["in-process"] = _timed(ingest, str(drop), str(work / "local"))
-            progress.advance(note="in-process")
-            services.upload(drop, f"s3://{BUCKET}/drop")
-            seconds["S3"] = _timed(ingest, f"s3://{BUCKET}/drop", f"s3://{BUCKET}/data",
-                                   str(work / "s3.duckdb"))  # fmt: skip
-            progress.advance(note="S3")
-            for workers in (1, 2):
-                with services.dask_cluster(workers, PREFECT_API_URL.value(), work) as cluster:
-                    on_cluster = _on_cluster(ingest, cluster.address)
-                    on_cluster(str(drop), str(work / f"warm-{workers}"))  # workers warm
-                    progress.advance(note=f"{workers} workers, warm-up")
-                    seconds[f"dask {workers}"] = _timed(
-                        on_cluster, str(drop), str(work / f"dask-{workers}")
-                    )
-                progress.advance(note=f"{workers} workers")
-            latencies = _s3_watch_latencies(work, endpoint)
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+        ingest(str(drop), str(work / "warm-up"))  # imports, models, the server: warm
+        seconds["in-process"] = _timed(ingest, str(drop), str(work / "local"))
+        progress.advance(note="in-process")
+        services.upload(drop, f"s3://{BUCKET}/drop")
+        seconds["S3"] = _timed(ingest, f"s3://{BUCKET}/drop", f"s3://{BUCKET}/data",
+                               str(work / "s3.duckdb"))  # fmt: skip
+        progress.advance(note="S3")
+        for workers in (1, 2):
+            with services.dask_cluster(workers, PREFECT_API_URL.value(), work) as cluster:
+                on_cluster = _on_cluster(ingest, cluster.address)
+                on_cluster(str(drop), str(work / f"warm-{workers}"))  # workers warm
+                progress.advance(note=f"{workers} workers, warm-up")
+                seconds[f"dask {workers}"] = _timed(
+                    on_cluster, str(drop), str(work / f"dask-{workers}")
+                )
+            progress.advance(note=f"{workers} workers")
+        latencies = _s3_watch_latencies(work, endpoint)
     rate = {name: len(unique) / value for name, value in seconds.items()}
     return [
         Figure("cluster", "ingest in-process, every core (HTML, entities on)", rate["in-process"],
@@ -106,11 +97,8 @@ def _on_cluster(flow, address: str):
     from prefect_dask import DaskTaskRunner
 
     def run(*args):
-        os.environ["PRESSWATCH_DASK_ADDRESS"] = address  # the flow's stages read it per run
-        try:
+        with environment(PRESSWATCH_DASK_ADDRESS=address):  # the stages read it per run
             return flow.with_options(task_runner=DaskTaskRunner(address=address))(*args)
-        finally:
-            os.environ.pop("PRESSWATCH_DASK_ADDRESS", None)
 
     return run
 

@@ -172,13 +172,7 @@ class Folder:
             with self.fs.open_output_stream(path) as out:  # the object appears on close, whole
                 out.write(data)
             return
-        tmp = path + TMP_SUFFIX
-        with open(tmp, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(posixpath.dirname(path))
+        _replace_local(path, lambda tmp: Path(tmp).write_bytes(data))
 
     def write_text(self, path: str, text: str) -> None:
         self.write_bytes(path, text.encode("utf-8"))
@@ -199,12 +193,7 @@ class Folder:
             pq.write_table(table, buffer, compression="zstd")
             self.write_bytes(path, buffer.getvalue().to_pybytes())
             return
-        tmp = path + TMP_SUFFIX
-        pq.write_table(table, tmp, compression="zstd")
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(posixpath.dirname(path))
+        _replace_local(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
 
     def delete(self, path: str) -> None:
         with suppress(FileNotFoundError):
@@ -237,6 +226,16 @@ class Folder:
                 yield None
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _replace_local(path: str, write) -> None:
+    """write(tmp) beside `path`, synced, then renamed over it: readers see the old or the new."""
+    tmp = path + TMP_SUFFIX
+    write(tmp)
+    with open(tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(posixpath.dirname(path))
 
 
 def _fsync_dir(folder: str) -> None:
