@@ -210,3 +210,25 @@ def test_watch_lists_a_bucket_takes_each_object_once_and_moves_it_on(cli, s3, tm
         "/drop/rejected/empty.txt",
         "/drop/rejected/empty.txt.reason",
     ]
+
+
+def test_two_ingests_of_one_lake_in_a_bucket_then_its_compaction_count_every_input_once(
+    cli, s3, tmp_path, records_drop
+):
+    upload(records_drop, f"{s3}/drop")
+    views = tmp_path / "views.duckdb"
+    runs = [ingest_command(cli, s3, views) for _ in range(2)]  # the second waits for the lease
+    outputs = [run.communicate(timeout=600) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in outputs]
+    check(tmp_path, complete=True, views=views)
+    batches = commits(s3)
+    assert batches > 2
+
+    variables = {key: os.environ[key] for key in S3_VARIABLES}
+    compact = cli("compact", "--data", f"{s3}/data", **variables)
+    _, err = compact.communicate(timeout=300)
+    assert compact.returncode == 0, err
+    check(tmp_path, complete=True, views=views)  # the same views read the merged files
+    prefix = s3.split("/", 3)[3] + "/data/lake/articles/2"  # batch files, not the schema's
+    assert len([key for key in keys(s3) if key.startswith(prefix)]) == 1
+    assert commits(s3) < batches  # the ledger's files merged too

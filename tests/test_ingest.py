@@ -141,6 +141,20 @@ def test_rerun_adds_nothing_and_a_copy_counts_as_duplicate(run_ingest, seed_drop
     ]
 
 
+def test_a_copy_in_the_batch_after_its_original_is_a_duplicate(
+    run_ingest, seed_drop, query, monkeypatch
+):
+    # Batch 2 is read while batch 1 (the original) is still uncommitted: not in the ledger yet.
+    monkeypatch.setenv("PRESSWATCH_BATCH_SIZE", "1")
+    shutil.copy(seed_drop / "000_e605da13b5ab10b6.txt", seed_drop / "000_f-copy.txt")
+    counts = run_ingest(seed_drop)
+    assert (counts["accepted"], counts["duplicates"], counts["files"]) == (5, 1, 6)
+    assert query("select count(*) from articles") == [(5,)]
+    assert query("select duplicate_of from ingest_log where source_file = '000_f-copy.txt'") == [
+        ("000_e605da13b5ab10b6.txt",)
+    ]
+
+
 def test_changed_bytes_under_the_same_name_are_a_new_version(run_ingest, seed_drop, query):
     run_ingest(seed_drop)
     page = seed_drop / "004_60cfb84bfab2d6d6.txt"

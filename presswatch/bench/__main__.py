@@ -87,8 +87,15 @@ def cluster(work: Path, quick: bool) -> list[Figure]:
     return bench_cluster(work, copies=1 if quick else 3)
 
 
+def cores(work: Path, quick: bool) -> list[Figure]:
+    from presswatch.bench.cores import bench_cores
+
+    return bench_cores(work, pages=300 if quick else None)
+
+
 SECTIONS = {
-    f.__name__: f for f in (throughput, entities, stories, latency, scale, memory, hostile, cluster)
+    f.__name__: f
+    for f in (throughput, entities, stories, latency, scale, memory, hostile, cluster, cores)
 }
 
 

@@ -41,12 +41,15 @@ def bench_cluster(work: Path, copies: int = 3) -> list[Figure]:
     with (
         local_flow_runs(),
         services.s3_server(BUCKET) as endpoint,
-        Progress("cluster", 6, "runs") as progress,
+        Progress("cluster", 7, "runs") as progress,
         environment(**services.KEYS, AWS_ENDPOINT_URL=endpoint, HOME=str(work)),
     ):
         ingest(str(drop), str(work / "warm-up"))  # imports, models, the server: warm
         seconds["in-process"] = _timed(ingest, str(drop), str(work / "local"))
         progress.advance(note="in-process")
+        with environment(PRESSWATCH_EXTRACT_PROCESSES="1", PRESSWATCH_NER_PROCESSES="1"):
+            seconds["one core"] = _timed(ingest, str(drop), str(work / "one-core"))
+        progress.advance(note="in-process, one core")
         services.upload(drop, f"s3://{BUCKET}/drop")
         seconds["S3"] = _timed(ingest, f"s3://{BUCKET}/drop", f"s3://{BUCKET}/data",
                                str(work / "s3.duckdb"))  # fmt: skip
@@ -64,7 +67,9 @@ def bench_cluster(work: Path, copies: int = 3) -> list[Figure]:
     rate = {name: len(unique) / value for name, value in seconds.items()}
     return [
         Figure("cluster", "ingest in-process, every core (HTML, entities on)", rate["in-process"],
-               "pages/s", 1, f"{len(unique)} pages, {seconds['in-process']:.1f} s"),
+               "pages/s", 1, f"{len(unique)} pages, {seconds['in-process']:.1f} s; "
+               f"{rate['in-process'] / rate['one core']:.2f}x one process per stage "
+               f"({rate['one core']:.2f} pages/s)"),
         Figure("cluster", "ingest on Dask, 1 worker", rate["dask 1"], "pages/s", 1,
                f"{rate['dask 1'] / rate['in-process']:.2f}x in-process"),
         Figure("cluster", "ingest on Dask, 2 workers", rate["dask 2"], "pages/s", 1,
