@@ -144,7 +144,7 @@ def test_rerun_adds_nothing_and_a_copy_counts_as_duplicate(run_ingest, seed_drop
 def test_a_copy_in_the_batch_after_its_original_is_a_duplicate(
     run_ingest, seed_drop, query, monkeypatch
 ):
-    # Batch 2 is read while batch 1 (the original) is still uncommitted: not in the ledger yet.
+    # One file per batch: the copy is known from the ledger of the batch just committed.
     monkeypatch.setenv("PRESSWATCH_BATCH_SIZE", "1")
     shutil.copy(seed_drop / "000_e605da13b5ab10b6.txt", seed_drop / "000_f-copy.txt")
     counts = run_ingest(seed_drop)

@@ -9,13 +9,12 @@ one process is the reference for one core. Both flow runs go to one warm tempora
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import time
 from pathlib import Path
 
 from presswatch.bench.results import Figure
-from presswatch.evaluate import WCXB, environment
+from presswatch.evaluate import WCXB, environment, load_gold
 from presswatch.progress import Progress
 from presswatch.temporary_server import local_flow_runs
 
@@ -28,7 +27,7 @@ def bench_cores(work: Path, pages: int | None = None) -> list[Figure]:
 
     drop, urls = _drop(work / "drop", pages)
     cores = os.cpu_count() or 1
-    seconds = {}
+    seconds, counts = {}, {}
     with (
         local_flow_runs(),
         environment(PRESSWATCH_ENTITIES="off", PRESSWATCH_MIN_FILE_AGE="0"),
@@ -38,10 +37,10 @@ def bench_cores(work: Path, pages: int | None = None) -> list[Figure]:
         warm.mkdir()
         (warm / "page.html").write_bytes(next(drop.iterdir()).read_bytes())
         ingest(str(warm), str(work / "warm-up"))
-        for processes in (1, cores):
+        for processes in sorted({1, cores}):
             with environment(PRESSWATCH_EXTRACT_PROCESSES=str(processes)):
                 started = time.perf_counter()
-                counts = ingest(str(drop), str(work / f"data-{processes}"))
+                counts[processes] = ingest(str(drop), str(work / f"data-{processes}"))
                 seconds[processes] = time.perf_counter() - started
             progress.advance(note=f"{processes} processes: {seconds[processes]:.0f} s")
         bare = _bare_trafilatura(drop, urls)
@@ -52,13 +51,13 @@ def bench_cores(work: Path, pages: int | None = None) -> list[Figure]:
                "extractor processes", len(urls) / every, "pages/s", 1,
                f"{one / every:.2f}x one process ({len(urls) / one:.1f} pages/s); "
                f"bare trafilatura, one process: {len(urls) / bare:.1f} pages/s; "
-               f"{counts['accepted']} accepted"),
+               f"{counts[cores]['accepted']} accepted"),
     ]  # fmt: skip
 
 
 def _drop(folder: Path, limit: int | None) -> tuple[Path, dict[str, str]]:
     """The pages as a drop folder of .html files, and each file's URL (for the bare run)."""
-    gold = json.loads((WCXB / "gold.json").read_text(encoding="utf-8"))
+    gold = load_gold(WCXB)
     folder.mkdir(parents=True)
     urls = {}
     for path in sorted((WCXB / "html").glob("*.html.gz"))[:limit]:
