@@ -86,6 +86,25 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
+SEARCHES = {
+    "articles": "select * exclude (story_id, url) from search_articles(?) limit {limit}",
+    "day": "from attention_by_day(?)",
+    "outlet": "from attention(?)",
+}
+
+
+def run_search(args: argparse.Namespace) -> int:
+    """Print the articles matching a keyword query, best first, or its attention per day."""
+    import duckdb
+
+    from presswatch.report import database_path
+
+    with duckdb.connect(str(database_path(args.data, args.views)), read_only=True) as con:
+        sql = SEARCHES[args.by].format(limit=args.limit)
+        con.sql(sql, params=[args.query]).show(max_width=120, max_rows=10**6)
+    return 0
+
+
 def format_summary(counts: dict) -> str:
     line = (
         f"ingested {counts['files']} files: {counts['accepted']} accepted, "
@@ -150,6 +169,19 @@ def _parser() -> argparse.ArgumentParser:
         "--drop", type=Path, help="with --out: also count this drop folder's files not yet ingested"
     )
     report.set_defaults(run=run_report)
+
+    search = commands.add_parser(
+        "search", help='keyword search of titles and bodies: words, "phrases", -excluded'
+    )
+    search.add_argument("query", help="e.g. '\"climate change\" -sports'")
+    search.add_argument("--data", help=data_help)
+    search.add_argument("--views", help=views_help)
+    search.add_argument(
+        "--by", choices=SEARCHES, default="articles",
+        help="articles (ranked, the default), or attention per day, or per day and outlet",
+    )  # fmt: skip
+    search.add_argument("--limit", type=int, default=20, help="articles to print")
+    search.set_defaults(run=run_search)
     return parser
 
 

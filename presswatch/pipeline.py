@@ -19,6 +19,7 @@ from presswatch.lake.ledger import Ledger, Seen
 from presswatch.lake.tables import Lake
 from presswatch.model import Chunk, Document, InputFile, Rejection
 from presswatch.sandbox import Extractors, Failed
+from presswatch.search.terms import terms_table
 from presswatch.settings import DEFAULT_LIMITS, Limits, Settings
 from presswatch.sources import intake, read
 from presswatch.sources.hints import find_hints
@@ -291,6 +292,7 @@ def commit(
                 "quarantine": quarantine,
                 "entities": entity_rows,
                 "story_index": story_rows,
+                "terms": terms_table(articles, batch_id),
                 "ledger": ledger_rows,
             },
         )

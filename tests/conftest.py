@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,9 @@ import pytest
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# The story index of a lake in a bucket is cached locally: in the session's own folder, not in
+# the user's ~/.cache (subprocesses inherit it).
+os.environ.setdefault("PRESSWATCH_CACHE", tempfile.mkdtemp(prefix="presswatch-test-cache-"))
 
 # The services of the cluster tests (an S3 server, a Dask cluster), started when a test asks.
 from tests.services import dask_cluster, s3, s3_server  # noqa: F401

@@ -82,3 +82,10 @@ def test_the_synthetic_lake_is_committed_by_the_lake_writer_and_queryable(tmp_pa
         top = con.sql("select articles from coverage_by_entity limit 1").fetchall()[0][0]
         assert 100 < top < 3_000  # skewed names: the top one in many articles, not all
         assert con.sql("select max(articles) from stories").fetchall()[0][0] > 5
+        # Its keyword index, made in bulk, finds what the pipeline's would.
+        found = con.sql("select count(*) from search_matches('trump')").fetchall()[0][0]
+        scanned = con.sql(
+            "select count(*) from articles where regexp_matches(lower(title || ' ' || body), "
+            "'(^|[^[:alnum:]])trump([^[:alnum:]]|$)')"
+        ).fetchall()[0][0]
+        assert found == scanned > 100

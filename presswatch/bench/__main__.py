@@ -34,25 +34,10 @@ def entities(work: Path, quick: bool) -> list[Figure]:
 
 
 def stories(work: Path, quick: bool) -> list[Figure]:
-    from presswatch.stories.evaluate import load_corpus, measure_speed
+    from presswatch.bench.story_index import bench_story_index
 
-    sizes = [10_000] if quick else [10_000, 100_000]
-    found = measure_speed(load_corpus(), sizes)
-    small, large = sizes[0], sizes[-1]
-
-    def at(measure: str, size: int) -> float:
-        return found[f"stories: {measure}, {size} stored"]
-
-    return [
-        Figure("stories", f"copy + story matching per new article, {large:,} stored",
-               at("ms per new article", large), "ms", 3,
-               f"{small:,} stored: {at('ms per new article', small):.2f} ms; copy lookup "
-               f"{at('of which copy lookup (ms)', large):.2f} ms; "
-               f"{at('copies found (%)', large):.0f}% of planted copies found"),
-        Figure("stories", f"story index load at the start of a run, {large:,} stored",
-               at("index load (s)", large), "s", 1,
-               f"memory {at('index bytes per article', small):,.0f} bytes per stored article"),
-    ]  # fmt: skip
+    sizes = (10_000, 100_000) if quick else (10_000, 100_000, 1_000_000)
+    return bench_story_index(work, sizes, runs=1 if quick else 3)
 
 
 def latency(work: Path, quick: bool) -> list[Figure]:

@@ -7,7 +7,8 @@ presswatch.bench.synthetic.
 
 The lake is written by the pipeline's own writer (presswatch.lake.tables): each batch's table files
 with `Lake.write_file`, then `Lake.commit_batch` with its quarantine and ledger rows, which
-writes the ledger file last and so commits the batch, as an ingest does. A batch holds 50k
+writes the ledger file last and so commits the batch, as an ingest does (the keyword index,
+lake/terms, included). A batch holds 50k
 articles, so the lake looks compacted (`presswatch compact`: few large files), not like 5,000
 micro-batches of 200 files: 2 files per table at 100k, 20 at 1M.
 
@@ -42,7 +43,8 @@ from presswatch.lake.tables import Lake, new_batch_id, utc_now
 from presswatch.progress import Progress
 from presswatch.warehouse.publish import DATABASE, publish
 
-# What a user asks of each view. Most are read whole; entity_by_date (1.5M rows at 1M
+# What a user asks of each view and of the keyword search (the words' shares are of the corpus
+# bodies the synthetic articles carry). Most views are read whole; entity_by_date (1.5M rows at 1M
 # articles) and entity_cooccurrence (3.2M rows) are read as the README queries them, for one
 # entity or one day: read whole they are exports (5 to 7 s and 2 GB of memory at 1M articles),
 # measured only when asked for (EXPORTS).
@@ -64,6 +66,12 @@ QUERIES = {
     ),
     "stories": "select * from stories",
     "syndication": "select * from syndication",
+    "search_articles, a word in 3% of articles, top 20": ("from search_articles('korea') limit 20"),
+    "search_articles, a phrase in 4% of articles less a word, top 20": (
+        "from search_articles('\"white house\" -sports') limit 20"
+    ),
+    "attention_by_day, that phrase": "from attention_by_day('\"white house\"')",
+    "attention by day and outlet, a word in 13%": "from attention('trump')",
     "title ilike '%putin%'": "select count(*) from articles where title ilike '%putin%'",
     "title regexp_matches": (
         "select count(*) from articles where regexp_matches(title, '\\b(trade|tariffs?)\\b', 'i')"
@@ -103,7 +111,7 @@ def _label(size: int) -> str:
 
 def _build_figure(data: Path, size: int, added: int, seconds: float, entities: int) -> Figure:
     lake = data / "lake"
-    megabytes = {t: _megabytes(lake / t) for t in ("articles", "entities")}
+    megabytes = {t: _megabytes(lake / t) for t in ("articles", "entities", "terms")}
     return Figure(
         "scale",
         f"build to {_label(size)} articles (generate + write), articles/s",
@@ -112,7 +120,8 @@ def _build_figure(data: Path, size: int, added: int, seconds: float, entities: i
         compare=(
             f"{added:,} articles, {entities:,} entity rows in {seconds:.1f} s; lake "
             f"{_megabytes(lake):,.0f} MB on disk (articles {megabytes['articles']:,.0f}, "
-            f"entities {megabytes['entities']:,.0f}), files of {BATCH_ARTICLES:,} articles"
+            f"entities {megabytes['entities']:,.0f}, keyword index {megabytes['terms']:,.0f}), "
+            f"files of {BATCH_ARTICLES:,} articles"
         ),
     )
 
@@ -173,6 +182,7 @@ def grow(
             batch = make_batch(pools, rng, count, have // FILE_RECORDS, batch_id)
             lake.write_file("articles", batch_id, batch.articles)
             lake.write_file("entities", batch_id, batch.entities)
+            lake.write_file("terms", batch_id, batch.terms)
             # commit_batch writes the ledger file last: the batch becomes visible only then.
             lake.commit_batch(batch_id, {"quarantine": batch.quarantine, "ledger": batch.ledger})
             entities += len(batch.entities)

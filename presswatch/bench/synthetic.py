@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from presswatch.lake.tables import table_schemas, utc_now
+from presswatch.search.terms import NOT_A_WORD, terms_table
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "eval" / "corpus" / "gold.json.gz"
@@ -105,6 +106,7 @@ class Pools:
     name_cdf: np.ndarray
     authors: pa.Array
     places: pa.Array  # datelines
+    body_terms: pa.Table | None = None  # each body's terms rows, by term (made once)
 
 
 def load_pools(rng: np.random.Generator) -> Pools:
@@ -202,6 +204,7 @@ def _draw(rng: np.random.Generator, cdf: np.ndarray, shape: int | tuple[int, ...
 class Batch:
     articles: pa.Table
     entities: pa.Table
+    terms: pa.Table
     quarantine: list[dict]
     ledger: list[dict]
 
@@ -223,12 +226,13 @@ def make_batch(
     """`count` articles in stories, their entities, and the crawl files they came from."""
     now = utc_now()
     stories = _stories(pools, rng, count)
-    articles, text_chars, english = _articles(pools, rng, stories, batch_id, now)
+    articles, text_chars, english, body = _articles(pools, rng, stories, batch_id, now)
+    terms = _terms(pools, articles, body, batch_id)
     articles = _add_sources(articles, first_file)
     entities = _entities(pools, rng, stories, articles["article_id"], text_chars, english)
     entities = entities.append_column("batch_id", pa.repeat(batch_id, len(entities)))
     quarantine, ledger = _files(rng, len(articles), first_file, batch_id, now)
-    return Batch(articles, entities, quarantine, ledger)
+    return Batch(articles, entities, terms, quarantine, ledger)
 
 
 def _stories(pools: Pools, rng: np.random.Generator, count: int) -> Stories:
@@ -305,7 +309,7 @@ def _articles(
         "ingested_at": pa.repeat(pa.scalar(now, TIMESTAMP), count),
     }
     chars = pc.utf8_length(title).to_numpy(zero_copy_only=False) + 2 + pools.body_chars[body]
-    return pa.table(columns), chars, pools.language[page] == 0
+    return pa.table(columns), chars, pools.language[page] == 0, body
 
 
 def _like_original(st: Stories, values: np.ndarray) -> np.ndarray:
@@ -441,3 +445,58 @@ def _files(
             | {"outcome": "ingested", "accepted": accepted, "quarantined": rejected}
         )
     return quarantine, ledger
+
+
+def _terms(pools: Pools, articles: pa.Table, body: np.ndarray, batch_id: str) -> pa.Table:
+    """The articles' terms rows (presswatch.search.terms): each title's split as the pipeline
+    splits it, and each body's rows made once per corpus body and repeated for the articles
+    that carry it, positions moved past the article's title. A word in both the title and the
+    body has two rows (one each) where the pipeline writes one: the index is 1-2% longer."""
+    if pools.body_terms is None:
+        rows = [
+            {"article_id": str(i), "title": None, "body": b}
+            for i, b in enumerate(pools.bodies.to_pylist())
+        ]
+        table = terms_table(rows, "").sort_by([("term", "ascending"), ("article_id", "ascending")])
+        pools.body_terms = table.set_column(
+            1, "article_id", pc.cast(table["article_id"], pa.int64())
+        )
+    pairs = pools.body_terms
+    pair_body = pairs["article_id"].to_numpy()
+    ids = articles["article_id"]
+    titles = terms_table(
+        [
+            {"article_id": i, "title": t, "body": None}
+            for i, t in zip(ids.to_pylist(), articles["title"].to_pylist(), strict=True)
+        ],
+        batch_id,
+    )
+    title_words = pc.list_value_length(
+        pc.split_pattern_regex(
+            pc.utf8_lower(pc.utf8_normalize(articles["title"].fill_null(""), "NFKC")), NOT_A_WORD
+        )
+    )  # an upper bound (empty splits count): positions only need to clear the title
+    shift = pc.fill_null(title_words, 0).to_numpy(zero_copy_only=False).astype(np.int32)
+    carriers = np.bincount(body, minlength=len(pools.bodies))  # articles per body
+    by_body = np.argsort(body, kind="stable")
+    first = np.cumsum(carriers) - carriers
+    repeat = carriers[pair_body]
+    pair = np.repeat(np.arange(len(pairs)), repeat)
+    within = np.arange(len(pair)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    article = by_body[first[pair_body][pair] + within]
+    positions = pairs["positions"].combine_chunks()
+    lengths = np.diff(positions.offsets.to_numpy())[pair]
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+    starts = positions.offsets.to_numpy()[:-1][pair]
+    gather = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
+    values = positions.values.to_numpy()[gather] + np.repeat(shift[article], lengths)
+    bodies = pa.table({
+        "term": pairs["term"].take(pa.array(pair)),
+        "article_id": ids.take(pa.array(article)),
+        "tf": pairs["tf"].take(pa.array(pair)),
+        "title_tf": pa.array(np.zeros(len(pair), np.int32)),
+        "positions": pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, pa.int32())),
+        "word_count": articles["word_count"].take(pa.array(article)).cast(pa.int32()),
+        "batch_id": pa.repeat(batch_id, len(pair)),
+    })  # fmt: skip
+    return pa.concat_tables([titles, bodies])

@@ -11,7 +11,7 @@ Ledger files are merged too; their rows keep their batch ids. Call with the lake
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 
@@ -27,6 +27,7 @@ class Compaction:
     batch_id: str | None = None
     merged_files: int = 0
     rows: int = 0
+    merged: dict[str, list[str]] = field(default_factory=dict)  # table -> file names merged
 
 
 def compact(lake: Lake) -> Compaction:
@@ -59,7 +60,8 @@ def _compact_data(lake: Lake, files: dict, batch_id: str, now) -> Compaction:
         lake.delete(entry)
     rows = sum(len(t) for t in merged.values())
     logger.debug("compacted %d files (%d rows) into batch %s", len(old), rows, batch_id)
-    return Compaction(batch_id, len(old), rows)
+    names = {table: [p.name for p in paths] for table, paths in files.items() if paths}
+    return Compaction(batch_id, len(old), rows, names)
 
 
 def _compact_ledger(lake: Lake, name: str) -> None:

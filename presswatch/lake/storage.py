@@ -186,14 +186,15 @@ class Folder:
     def parquet_file(self, path: str) -> pq.ParquetFile:
         return pq.ParquetFile(self.fs.open_input_file(path))
 
-    def write_parquet(self, path: str, table: pa.Table) -> None:
+    def write_parquet(self, path: str, table: pa.Table, row_group_size: int | None = None) -> None:
         """A whole Parquet file at `path`, or none."""
+        options = {"compression": "zstd", "row_group_size": row_group_size}
         if self.remote:  # serialised first: an upload that fails midway leaves no object
             buffer = pa.BufferOutputStream()
-            pq.write_table(table, buffer, compression="zstd")
+            pq.write_table(table, buffer, **options)
             self.write_bytes(path, buffer.getvalue().to_pybytes())
             return
-        _replace_local(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+        _replace_local(path, lambda tmp: pq.write_table(table, tmp, **options))
 
     def delete(self, path: str) -> None:
         with suppress(FileNotFoundError):

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -24,9 +25,12 @@ from presswatch.lake.storage import TMP_SUFFIX, Entry, Folder
 
 logger = logging.getLogger(__name__)
 
-TABLES = ("articles", "quarantine", "entities", "story_index", "ledger", "compactions")
+TABLES = ("articles", "quarantine", "entities", "story_index", "terms", "ledger", "compactions")
 # Rows visible only for committed batches, and merged by compaction.
-DATA_TABLES = ("articles", "quarantine", "entities", "story_index")
+DATA_TABLES = ("articles", "quarantine", "entities", "story_index", "terms")
+# Sorted by their first column, in row groups small enough that DuckDB skips most of them for
+# a lookup by its min/max statistics: a word's postings are a few row groups per file.
+SORTED = {"terms": ("term", 50_000)}
 EMPTY_FILE = "00000000-empty.parquet"  # keeps every glob non-empty and pins column types
 LOCK_FILE = ".presswatch.lock"
 VERIFIED_FILE = ".presswatch.verified.json"  # lake files read whole once: name -> size, mtime
@@ -38,6 +42,7 @@ TYPES = {
     "date32": pa.date32(),
     "timestamp[us, UTC]": pa.timestamp("us", tz="UTC"),
     "list<string>": pa.list_(pa.string()),
+    "list<int32>": pa.list_(pa.int32()),
     "bool": pa.bool_(),
     "binary": pa.binary(),
 }
@@ -229,9 +234,12 @@ class Lake:
         """Write the batch's table files, then its ledger file, which commits it."""
         schemas = table_schemas()
         for table in DATA_TABLES:
-            if rows.get(table):
-                table_rows = pa.Table.from_pylist(rows[table], schema=schemas[table])
-                self.folder.write_parquet(self.path(table, f"{batch_id}.parquet"), table_rows)
+            given = rows.get(table)
+            if given is not None and len(given):
+                if isinstance(given, pa.Table):
+                    self.write_file(table, batch_id, given)
+                else:
+                    self.write_file(table, batch_id, pa.Table.from_pylist(given, schemas[table]))
         ledger = pa.Table.from_pylist(rows["ledger"], schema=schemas["ledger"])
         if self.lease is not None:
             self.lease.check()  # the commit point: only while the lease is surely ours
@@ -254,7 +262,11 @@ class Lake:
 
     def write_file(self, table: str, name: str, rows: pa.Table) -> str:
         path = self.path(table, f"{name}.parquet")
-        self.folder.write_parquet(path, rows.cast(table_schemas()[table]))
+        rows, row_groups = rows.cast(table_schemas()[table]), None
+        if table in SORTED:
+            key, row_groups = SORTED[table]
+            rows = rows.take(_sorting(rows[key]))
+        self.folder.write_parquet(path, rows, row_groups)
         return path
 
     def delete(self, entry: Entry) -> None:
@@ -265,6 +277,15 @@ class Lake:
         parquet = self.folder.parquet_file(entry.path)
         for group in range(parquet.num_row_groups):
             parquet.read_row_group(group)
+
+
+def _sorting(column: pa.ChunkedArray) -> np.ndarray:
+    """Row order that sorts by a string column: its distinct values sorted, then the rows by
+    their value's rank (integers, a radix sort): several times faster than sorting strings."""
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    rank = np.empty(len(encoded.dictionary), dtype=np.int32)
+    rank[pc.sort_indices(encoded.dictionary).to_numpy()] = np.arange(len(rank), dtype=np.int32)
+    return np.argsort(rank[encoded.indices.to_numpy(zero_copy_only=False)], kind="stable")
 
 
 def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:

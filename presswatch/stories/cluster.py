@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from array import array
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ import numpy as np
 from presswatch.stories.copies import (
     CopyIndex,
     hash_shingles,
+    locate,
     sign_shingles,
     to_bytes,
     to_signature,
@@ -22,6 +24,7 @@ from presswatch.stories.features import (
     overlap,
     title_words,
 )
+from presswatch.stories.segments import NONE, Rows, Segment
 
 logger = logging.getLogger(__name__)
 
@@ -51,80 +54,173 @@ NO_DATE = -(2**62)  # stand-in for a missing date in the int64 column
 class StoryIndex:
     """What earlier batches stored, enough to match new articles without re-comparing everything.
 
-    Per article: its MinHash signature (in CopyIndex), group and story codes, date and the
-    interned ids of its key entities and headline words. Per key: the rows naming it.
+    Frozen segments (presswatch.stories.segments: memory-mapped arrays) hold the rows stored
+    before this run, or before the last flush; rows added since are held here, in memory. Per
+    article: its MinHash signature (in CopyIndex), group and story (as 63-bit hashes of their
+    ids), date and the hashes of its key entities and headline words. Per key: the rows naming
+    it. Per copy group: its story, earliest date and original's rank.
     """
 
-    copies: CopyIndex = field(default_factory=CopyIndex)
-    article_ids: list[str] = field(default_factory=list)
-    groups: array = field(default_factory=lambda: array("i"))
-    stories: array = field(default_factory=lambda: array("i"))
+    segments: list[Segment] = field(default_factory=list)
+    copies: CopyIndex | None = None
+    groups: array = field(default_factory=lambda: array("q"))
+    stories: array = field(default_factory=lambda: array("q"))
     published: array = field(default_factory=lambda: array("q"))
     entity_keys: list[tuple[int, ...]] = field(default_factory=list)
     title_keys: list[tuple[int, ...]] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)  # interned group/story ids
-    name_codes: dict[str, int] = field(default_factory=dict)
-    vocabulary: dict[str, int] = field(default_factory=dict)  # "e:name" / "t:word" -> key id
-    postings: dict[int, array] = field(default_factory=dict)
-    group_story: dict[int, int] = field(default_factory=dict)
-    group_earliest: dict[int, int] = field(default_factory=dict)
-    group_first: dict[int, tuple[int, int, int]] = field(default_factory=dict)
+    postings: dict[int, array] = field(default_factory=dict)  # key -> rows added here
+    names: dict[int, str] = field(default_factory=dict)  # hash -> group or story id
+    group_table: dict[int, tuple[int, int, tuple[int, int, int]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.copies is None:
+            self.copies = CopyIndex(segments=tuple(self.segments))
+        self.start = sum(s.rows for s in self.segments)  # the first in-memory row's number
 
     @classmethod
-    def from_rows(cls, rows: list[dict]) -> StoryIndex:
-        """Index of stored rows (the index_rows of earlier batches), in their stored order."""
+    def from_rows(cls, rows: list[dict], segments: list[Segment] | None = None) -> StoryIndex:
+        """Index of stored rows (the index_rows of earlier batches), in their stored order,
+        after the rows of `segments`."""
+        segments = list(segments or [])
         signatures = np.stack([to_signature(r["signature"]) for r in rows]) if rows else None
         sizes = [int(r.get("shingles") or 0) for r in rows]
-        index = cls(copies=CopyIndex(signatures, sizes))
+        index = cls(segments, CopyIndex(signatures, sizes, segments=tuple(segments)))
         for row in rows:
             index._remember(row, add_signature=None)
-        logger.debug("stories: index of %d articles (%d keys)", len(rows), len(index.postings))
+        logger.debug("stories: index of %d articles (%d in memory)", len(index), len(rows))
         return index
 
     def __len__(self) -> int:
-        return len(self.article_ids)
+        return self.start + len(self.groups)
 
     def nbytes(self) -> int:
-        """Rough bytes held: numpy/array buffers plus 8 bytes per posting, tuple and list slot."""
+        """Rough bytes held in memory (segments are mapped, not held): numpy/array buffers,
+        8 bytes per posting, tuple and dict slot."""
         tuples = sum(56 + 8 * len(k) for k in self.entity_keys + self.title_keys)
         postings = sum(64 + p.itemsize * len(p) for p in self.postings.values())
-        ids = sum(49 + len(a) + 8 for a in self.article_ids)
+        names = sum(100 + len(n) for n in self.names.values()) + 150 * len(self.group_table)
         columns = sum(len(c) * c.itemsize for c in (self.groups, self.stories, self.published))
-        return self.copies.nbytes + tuples + postings + ids + columns
+        return self.copies.nbytes + tuples + postings + names + columns
+
+    # What matching reads, from a segment or from memory.
+
+    def _locate(self, row: int) -> tuple[Segment | None, int]:
+        return locate(self.segments, row)
+
+    def group_of(self, row: int) -> int:
+        segment, local = self._locate(row)
+        return int(segment.groups[local]) if segment else self.groups[local]
+
+    def story_of(self, row: int) -> int:
+        segment, local = self._locate(row)
+        return int(segment.stories[local]) if segment else self.stories[local]
+
+    def published_of(self, row: int) -> int:
+        segment, local = self._locate(row)
+        return int(segment.published[local]) if segment else self.published[local]
+
+    def keys_of(self, row: int) -> tuple[set[int], set[int]]:
+        """The row's key-entity and headline-word keys."""
+        segment, local = self._locate(row)
+        if segment is None:
+            return set(self.entity_keys[local]), set(self.title_keys[local])
+        return (
+            set(segment.entity_keys_of(local).tolist()),
+            set(segment.title_keys_of(local).tolist()),
+        )
+
+    def df(self, keys: set[int]) -> dict[int, int]:
+        """How many stored rows carry each key."""
+        ordered = sorted(keys)
+        counts = np.zeros(len(ordered), dtype=np.int64)
+        if self.segments and ordered:
+            wanted = np.array(ordered, dtype=np.int64)
+            for segment in self.segments:
+                counts += segment.df(wanted)
+        return {
+            key: int(count) + len(self.postings.get(key, ()))
+            for key, count in zip(ordered, counts, strict=True)
+        }
+
+    def latest(self, key: int, count: int) -> list[int]:
+        """The last `count` rows carrying `key`."""
+        rows = list(self.postings.get(key, array("q"))[-count:])
+        for segment in reversed(self.segments):
+            if len(rows) >= count:
+                break
+            rows = segment.latest(key, count - len(rows)).tolist() + rows
+        return rows
+
+    def name(self, key: int) -> str:
+        if key in self.names:
+            return self.names[key]
+        for segment in reversed(self.segments):
+            found = segment.name(key)
+            if found is not None:
+                return found
+        raise KeyError(f"no group or story with hash {key}")
+
+    def group(self, key: int) -> tuple[int, int | None, tuple[int, int, int]]:
+        """(story, earliest date or None, original's rank) of a copy group."""
+        parts = [p for p in (s.group(key) for s in self.segments) if p is not None]
+        if key in self.group_table:
+            parts.append(self.group_table[key])
+        earliest = min(p[1] for p in parts)
+        return parts[0][0], None if earliest >= NONE else earliest, min(p[2] for p in parts)
 
     def _remember(self, row: dict, add_signature: np.ndarray | None) -> int:
         """Append one stored row; add_signature when the CopyIndex does not hold it yet."""
         if add_signature is not None:
             self.copies.add(add_signature, row["shingles"])
-        at = len(self.article_ids)
-        self.article_ids.append(row["article_id"])
-        group, story = self._code(row["copy_group"]), self._code(row["story_id"])
+        at = len(self)
+        group, story = key_id(row["copy_group"]), key_id(row["story_id"])
+        self.names.setdefault(group, row["copy_group"])
+        self.names.setdefault(story, row["story_id"])
         self.groups.append(group)
         self.stories.append(story)
         seconds = to_seconds(row.get("published_at"))
         self.published.append(NO_DATE if seconds is None else seconds)
         names = row.get("entities")  # a list, or a numpy array when read through pandas
-        entities = tuple(self._key("e:" + e) for e in ([] if names is None else names))
-        words = tuple(self._key("t:" + w) for w in title_words(row.get("title")))
+        entities = tuple(dict.fromkeys(key_id("e:" + e) for e in ([] if names is None else names)))
+        words = tuple(dict.fromkeys(key_id("t:" + w) for w in title_words(row.get("title"))))
         self.entity_keys.append(entities)
         self.title_keys.append(words)
         for key in set(entities + words):
-            self.postings.setdefault(key, array("i")).append(at)
-        self.group_story.setdefault(group, story)
-        if seconds is not None:
-            self.group_earliest[group] = min(self.group_earliest.get(group, seconds), seconds)
+            self.postings.setdefault(key, array("q")).append(at)
         rank = original_rank(row.get("wire"), seconds, at)
-        self.group_first[group] = min(self.group_first.get(group, rank), rank)
+        earliest = NONE if seconds is None else seconds
+        if group in self.group_table:
+            known_story, known_earliest, known_rank = self.group_table[group]
+            entry = (known_story, min(known_earliest, earliest), min(known_rank, rank))
+        else:
+            entry = (story, earliest, rank)
+        self.group_table[group] = entry
         return at
 
-    def _code(self, name: str) -> int:
-        if name not in self.name_codes:
-            self.name_codes[name] = len(self.names)
-            self.names.append(name)
-        return self.name_codes[name]
+    def in_memory_rows(self) -> Rows:
+        """The rows held in memory, as arrays to freeze into a segment (row numbers local)."""
+        signatures, sizes = self.copies.in_memory()
 
-    def _key(self, key: str) -> int:
-        return self.vocabulary.setdefault(key, len(self.vocabulary))
+        def csr(keys: list[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray]:
+            offsets = np.cumsum([0] + [len(k) for k in keys], dtype=np.int64)
+            return offsets, np.fromiter((k for ks in keys for k in ks), np.int64, offsets[-1])
+
+        entity_offsets, entity_keys = csr(self.entity_keys)
+        title_offsets, title_keys = csr(self.title_keys)
+        return Rows(
+            signatures=signatures, sizes=sizes,
+            groups=np.asarray(self.groups, dtype=np.int64),
+            stories=np.asarray(self.stories, dtype=np.int64),
+            published=np.asarray(self.published, dtype=np.int64),
+            entity_offsets=entity_offsets, entity_keys=entity_keys,
+            title_offsets=title_offsets, title_keys=title_keys,
+            names=dict(self.names), group_table=dict(self.group_table),
+        )  # fmt: skip
+
+
+def key_id(text: str) -> int:
+    """Stable 63-bit hash (fits int64) of a key ("e:" entity, "t:" headline word) or an id."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little") >> 1
 
 
 def original_rank(wire: str | None, seconds: int | None, arrival: int) -> tuple[int, int, int]:
@@ -187,17 +283,16 @@ def assign_article(index: StoryIndex, article: dict, entity_names: list[str]) ->
     seconds = to_seconds(article.get("published_at"))
     copies = index.copies.find_copies(signature, len(shingles))
     if copies:
-        group = index.groups[copies[0][0]]
-        story = index.group_story[group]
-        earliest = index.group_earliest.get(group)
+        group = index.group_of(copies[0][0])
+        story, earliest, first = index.group(group)
         suspect = (
             seconds is not None
             and earliest is not None
             and seconds - earliest > SUSPECT_LATE_DAYS * DAY
         )
         rank = original_rank(article.get("wire"), seconds, len(index))
-        is_original = rank < index.group_first[group]
-        group_id, story_id = index.names[group], index.names[story]
+        is_original = rank < first
+        group_id, story_id = index.name(group), index.name(story)
     else:
         group_id, is_original, suspect = aid, True, False
         story_id = match_story(index, entity_names, article.get("title"), seconds) or aid
@@ -227,29 +322,28 @@ def match_story(
     index: StoryIndex, entity_names: list[str], title: str | None, seconds: int | None
 ) -> str | None:
     """The story of the best-matching stored article, or None when none is close enough."""
-    entities = {
-        index.vocabulary[k] for k in ("e:" + e for e in entity_names) if k in index.vocabulary
-    }
-    words = {
-        index.vocabulary[k] for k in ("t:" + w for w in title_words(title)) if k in index.vocabulary
-    }
+    entity_keys = {key_id("e:" + e) for e in entity_names}
+    word_keys = {key_id("t:" + w) for w in title_words(title)}
+    df = index.df(entity_keys | word_keys)
+    entities = {k for k in entity_keys if df[k]}  # keys no stored article has cannot match
+    words = {k for k in word_keys if df[k]}
     if len(entities) < MIN_SHARED:
         return None
     common = max(COMMON_MIN_DF, COMMON_SHARE * len(index))
     best: tuple[float, int] | None = None
-    for row in find_candidates(index, entities | words):
-        score = score_pair(index, row, entities, words, seconds, common)
+    for row in find_candidates(index, entities | words, df):
+        score = score_pair(index, row, entities, words, seconds, common, df)
         if score is not None and (best is None or score > best[0]):
             best = (score, row)
-    return None if best is None else index.names[index.stories[best[1]]]
+    return None if best is None else index.name(index.story_of(best[1]))
 
 
-def find_candidates(index: StoryIndex, keys: set[int]) -> list[int]:
+def find_candidates(index: StoryIndex, keys: set[int], df: dict[int, int]) -> list[int]:
     """Stored rows sharing at least two of the article's rarest keys (latest rows per key)."""
-    rarest = sorted(keys, key=lambda k: len(index.postings.get(k, ())))[:LOOKUP_KEYS]
+    rarest = sorted(keys, key=lambda k: (df[k], k))[:LOOKUP_KEYS]
     hits: dict[int, int] = {}
     for key in rarest:
-        for row in index.postings.get(key, array("i"))[-POSTINGS_PER_KEY:]:
+        for row in index.latest(key, POSTINGS_PER_KEY):
             hits[row] = hits.get(row, 0) + 1
     return [row for row, count in hits.items() if count >= 2]
 
@@ -261,13 +355,14 @@ def score_pair(
     words: set[int],
     seconds: int | None,
     common: float,
+    df: dict[int, int],
 ) -> float | None:
     """Match score of the article against one stored row; None when it is not the same story."""
-    theirs = set(index.entity_keys[row])
-    shared = sum(1 for key in entities & theirs if len(index.postings[key]) <= common)
+    theirs, their_words = index.keys_of(row)
+    shared = sum(1 for key in entities & theirs if df[key] <= common)
     ent_overlap = overlap(entities, theirs)
-    title = jaccard(words, set(index.title_keys[row]))
-    stored = index.published[row]
+    title = jaccard(words, their_words)
+    stored = index.published_of(row)
     near = seconds is None or stored == NO_DATE or abs(seconds - stored) <= STORY_WINDOW_DAYS * DAY
     min_shared, min_title = (MIN_SHARED, MIN_TITLE) if near else (FAR_SHARED, FAR_TITLE)
     same = shared >= min_shared and ent_overlap >= MIN_OVERLAP and title >= min_title

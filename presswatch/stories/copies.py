@@ -126,18 +126,33 @@ def to_bytes(signature: np.ndarray) -> bytes:
     return signature.astype("<u4").tobytes()
 
 
+def locate(segments: list, row: int) -> tuple[object | None, int]:
+    """The frozen segment (presswatch.stories.segments) holding a row, and the row's number in
+    it; else (None, its number among the rows after every segment's, held in memory)."""
+    for segment in segments:
+        if row < segment.start + segment.rows:
+            return segment, row - segment.start
+    return None, row - sum(s.rows for s in segments)
+
+
 class CopyIndex:
     """Signatures plus per-band sorted keys; lookups are binary searches, not scans.
 
-    Rows loaded at start live in sorted numpy arrays (BANDS x (8 + 4) bytes each); rows added
-    later sit in a small dict until compact() folds them in.
+    Rows of frozen segments (presswatch.stories.segments, memory-mapped) come first; rows held
+    in memory follow them: those given at start live in sorted numpy arrays (BANDS x (8 + 4)
+    bytes each), rows added later sit in a small dict until compact() folds them in.
     """
 
     COMPACT_AFTER = 50_000  # pending rows before re-sorting: dict entries cost ~100x the arrays
 
     def __init__(
-        self, signatures: np.ndarray | None = None, sizes: np.ndarray | None = None
+        self,
+        signatures: np.ndarray | None = None,
+        sizes: np.ndarray | None = None,
+        segments: tuple = (),
     ) -> None:
+        self._segments = list(segments)
+        self._offset = sum(s.rows for s in self._segments)  # first in-memory row's number
         self._signatures = np.empty((0, NUM_PERM), dtype=np.uint32)
         self._sizes = array("i", [] if sizes is None else np.asarray(sizes).tolist())
         self._sorted_keys = np.empty((BANDS, 0), dtype=np.uint64)
@@ -149,14 +164,19 @@ class CopyIndex:
             self._sort()
 
     def __len__(self) -> int:
-        return len(self._signatures) + len(self._extra)
+        return self._offset + len(self._signatures) + len(self._extra)
 
     @property
     def nbytes(self) -> int:
-        """Bytes held by the arrays (pending dict entries not counted)."""
+        """Bytes held in memory by the arrays (pending dict entries and segments not counted)."""
         arrays = (self._signatures, self._sorted_keys, self._sorted_rows)
         extra = len(self._extra) * NUM_PERM * 4 + len(self._sizes) * 4
         return sum(a.nbytes for a in arrays) + extra
+
+    def in_memory(self) -> tuple[np.ndarray, np.ndarray]:
+        """Signatures and shingle counts of the rows after the segments', in row order."""
+        parts = [self._signatures] + ([np.stack(self._extra)] if self._extra else [])
+        return np.concatenate(parts), np.asarray(self._sizes, dtype=np.int32)
 
     def add(self, signature: np.ndarray, size: int) -> int:
         """Store one signature and its shingle count (0: unknown); returns its row number."""
@@ -182,7 +202,7 @@ class CopyIndex:
         if not rows:
             return []
         found = estimate_jaccard(signature, self._rows(rows))
-        sizes = np.array([self._sizes[r] for r in rows])
+        sizes = np.array([self._size(r) for r in rows])
         contained = np.where(sizes > 0, estimate_containment(found, size, sizes), 0.0)
         copies = is_copy(found, contained)
         hits = [(row, float(j)) for row, j, c in zip(rows, found, copies, strict=True) if c]
@@ -193,24 +213,42 @@ class CopyIndex:
             return []
         keys = band_keys(signature[None, :])[0]
         hits: list[np.ndarray] = []
+        for segment in self._segments:
+            hits += segment.candidates(keys)
         if self._sorted_keys.shape[1]:
             for band, key in enumerate(keys):
                 lo = np.searchsorted(self._sorted_keys[band], key, "left")
                 hi = np.searchsorted(self._sorted_keys[band], key, "right")
                 if hi > lo:
-                    hits.append(self._sorted_rows[band, lo:hi])
+                    hits.append(self._sorted_rows[band, lo:hi].astype(np.int64) + self._offset)
         for key in keys.tolist():
             if key in self._pending:
-                hits.append(np.asarray(self._pending[key], dtype=np.int32))
+                hits.append(np.asarray(self._pending[key], dtype=np.int64))
         if not hits:
             return []
         rows, counts = np.unique(np.concatenate(hits), return_counts=True)
         best = np.argsort(-counts, kind="stable")[:MAX_CANDIDATES]
         return rows[best].tolist()
 
+    def _locate(self, row: int) -> tuple[object | None, int]:
+        return locate(self._segments, row)
+
+    def _size(self, row: int) -> int:
+        segment, local = self._locate(row)
+        return int(segment.sizes[local]) if segment else self._sizes[local]
+
     def _rows(self, rows: list[int]) -> np.ndarray:
         base = len(self._signatures)
-        return np.stack([self._signatures[r] if r < base else self._extra[r - base] for r in rows])
+        signatures = []
+        for row in rows:
+            segment, local = self._locate(row)
+            if segment is not None:
+                signatures.append(segment.signatures[local])
+            elif local < base:
+                signatures.append(self._signatures[local])
+            else:
+                signatures.append(self._extra[local - base])
+        return np.stack(signatures)
 
     def _sort(self) -> None:
         keys = band_keys(self._signatures).T  # (BANDS, n)
