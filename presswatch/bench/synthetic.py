@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from presswatch.lake.tables import table_schemas, utc_now
-from presswatch.search.terms import NOT_A_WORD, terms_table
+from presswatch.search.terms import split_words, terms_table
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "eval" / "corpus" / "gold.json.gz"
@@ -471,12 +471,8 @@ def _terms(pools: Pools, articles: pa.Table, body: np.ndarray, batch_id: str) ->
         ],
         batch_id,
     )
-    title_words = pc.list_value_length(
-        pc.split_pattern_regex(
-            pc.utf8_lower(pc.utf8_normalize(articles["title"].fill_null(""), "NFKC")), NOT_A_WORD
-        )
-    )  # an upper bound (empty splits count): positions only need to clear the title
-    shift = pc.fill_null(title_words, 0).to_numpy(zero_copy_only=False).astype(np.int32)
+    _, owner, _ = split_words(articles["title"].combine_chunks())
+    shift = np.bincount(owner, minlength=len(articles)).astype(np.int32)  # title words
     carriers = np.bincount(body, minlength=len(pools.bodies))  # articles per body
     by_body = np.argsort(body, kind="stable")
     first = np.cumsum(carriers) - carriers
