@@ -87,7 +87,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 SEARCHES = {
-    "articles": "select * exclude (story_id, url) from search_articles(?) limit {limit}",
+    "articles": "select * exclude (story_id, url) from search_articles(?, top := {limit})",
     "day": "from attention_by_day(?)",
     "outlet": "from attention(?)",
 }
