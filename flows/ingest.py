@@ -170,7 +170,7 @@ def ingest_batch(run: Run, loaded: pipeline.Loaded, started: float) -> pipeline.
     )
     rejected = loaded.rejections + unextracted + invalid + unrecognized + ungrouped
     result = commit(run.lake, run.ledger, loaded, accepted, rejected, entities, story_rows,
-                    batch_id, now)  # fmt: skip
+                    run.stories.index.seen, batch_id, now)  # fmt: skip
     run.stories.written(batch_id, len(story_rows))
     clean_sources(settings.clean_source, below(run.drop, settings.processed_dir),
                   below(run.drop, settings.rejected_dir), loaded, accepted, rejected)  # fmt: skip

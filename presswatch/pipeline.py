@@ -15,8 +15,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyarrow as pa
+
 from presswatch.lake.ledger import Ledger, Seen
-from presswatch.lake.tables import Lake
+from presswatch.lake.rollups import KeySet, rollups
+from presswatch.lake.tables import Lake, table_schemas
 from presswatch.model import Chunk, Document, InputFile, Rejection
 from presswatch.sandbox import Extractors, Failed
 from presswatch.search.terms import terms_table
@@ -265,14 +268,19 @@ def commit(
     rejections: list[Rejection],
     entities: list[dict],
     story_rows: list[dict],
+    pairs: KeySet,
     batch_id: str,
     now: datetime,
 ) -> BatchSummary:
-    """Write the batch to the lake (ledger last) and add it to the in-memory ledger."""
+    """Write the batch to the lake (ledger last) and add it to the in-memory ledger; `pairs`
+    (the story index's) are what the coverage rollups counted before, and learn this batch."""
     stamp = {"batch_id": batch_id, "ingested_at": now}
     articles = [{**row, **stamp, "published_date": _day(row["published_at"])} for row in accepted]
     quarantine = [{**vars(r), **stamp} for r in rejections]
-    entity_rows = [{**row, "batch_id": batch_id} for row in entities]
+    schemas = table_schemas()
+    article_table = pa.Table.from_pylist(articles, schemas["articles"])
+    entity_table = pa.Table.from_pylist([{**row, "batch_id": batch_id} for row in entities],
+                                        schemas["entities"])  # fmt: skip
     story_rows = [{**row, "batch_id": batch_id} for row in story_rows]
     accepted_by_file = Counter(row["source_file"] for row in accepted)
     quarantined_by_file = Counter(r.source_file for r in rejections)
@@ -288,11 +296,12 @@ def commit(
         lake.commit_batch(
             batch_id,
             {
-                "articles": articles,
+                "articles": article_table,
                 "quarantine": quarantine,
-                "entities": entity_rows,
+                "entities": entity_table,
                 "story_index": story_rows,
                 "terms": terms_table(articles, batch_id),
+                **rollups(article_table, entity_table, pairs, batch_id),
                 "ledger": ledger_rows,
             },
         )

@@ -26,11 +26,12 @@ def drop(tmp_path) -> Path:
     return write_records(tmp_path / "drop")
 
 
-def write_records(folder: Path) -> Path:
-    """200 crawler records (a seed story with a unique last line each); every 10th has no text."""
+def write_records(folder: Path, files: int = FILES) -> Path:
+    """`files` crawler records (a seed story with a unique last line each); every 10th has no
+    text."""
     folder.mkdir()
     story = (SEEDS / "004_60cfb84bfab2d6d6.txt").read_text(encoding="utf-8")
-    for i in range(FILES):
+    for i in range(files):
         record = {
             "url": f"https://www.example.com/world/{i}",
             "title": f"Kim and Putin, take {i}",
@@ -45,8 +46,8 @@ def write_records(folder: Path) -> Path:
     return folder
 
 
-def check(data: Path, complete: bool, views: Path | None = None) -> None:
-    """DATA's views (or the views file `views`) count every input once, all of them if
+def check(data: Path, complete: bool, views: Path | None = None, files: int = FILES) -> None:
+    """DATA's views (or the views file `views`) count every input once, all `files` of them if
     `complete`."""
     with duckdb.connect(str(views or data / "presswatch.duckdb"), read_only=True) as con:
         rows = con.sql("select (select count(*) from articles), (select count(*) from quarantine)")
@@ -61,7 +62,7 @@ def check(data: Path, complete: bool, views: Path | None = None) -> None:
         )
         assert keys.fetchall() == [(0, 0)]
     if complete:
-        assert (accepted, quarantined) == (FILES - FILES // 10, FILES // 10)
+        assert (accepted, quarantined) == (files - files // 10, files // 10)
 
 
 def test_kill_9_at_random_points_then_rerun_counts_every_input_once(cli, drop, tmp_path):

@@ -39,15 +39,15 @@ from presswatch.bench.synthetic import (
     load_pools,
     make_batch,
 )
-from presswatch.lake.tables import Lake, new_batch_id, utc_now
+from presswatch.lake.rollups import KeySet, rollups
+from presswatch.lake.tables import ROLLUP_TABLES, Lake, new_batch_id, utc_now
 from presswatch.progress import Progress
 from presswatch.warehouse.publish import DATABASE, publish
 
 # What a user asks of each view and of the keyword search (the words' shares are of the corpus
 # bodies the synthetic articles carry). Most views are read whole; entity_by_date (1.5M rows at 1M
-# articles) and entity_cooccurrence (3.2M rows) are read as the README queries them, for one
-# entity or one day: read whole they are exports (5 to 7 s and 2 GB of memory at 1M articles),
-# measured only when asked for (EXPORTS).
+# articles) and the co-occurrences (3.2M pairs) are read as the README queries them, for one
+# entity or one day: read whole they are exports, measured only when asked for (EXPORTS).
 PUTIN = "'Vladimir Putin'"
 QUERIES = {
     "coverage_by_outlet": "select * from coverage_by_outlet",
@@ -60,9 +60,8 @@ QUERIES = {
         "select * from entity_by_date where published_date = date '2025-06-01' "
         "order by articles desc limit 20"
     ),
-    "entity_cooccurrence, one entity's top 10": (
-        f"select * from entity_cooccurrence where name_a = {PUTIN} or name_b = {PUTIN} "
-        "order by articles desc limit 10"
+    "entity_pairs (co-occurrence), one entity's top 10": (
+        f"select * from entity_pairs where name = {PUTIN} order by articles desc limit 10"
     ),
     "stories": "select * from stories",
     "syndication": "select * from syndication",
@@ -96,9 +95,9 @@ def bench_scale(
     rng = np.random.default_rng(SEED)
     pools = load_pools(rng)
     queries = QUERIES | (EXPORTS if exports else {})
-    figures, timings, built = [], {}, 0
+    figures, timings, built, pairs = [], {}, 0, KeySet()
     for size in sizes:
-        seconds, entities = grow(data, pools, rng, built, size)
+        seconds, entities = grow(data, pools, rng, built, size, pairs)
         figures.append(_build_figure(data, size, size - built, seconds, entities))
         built = size
         timings[size] = time_queries(data, queries, runs)
@@ -112,6 +111,7 @@ def _label(size: int) -> str:
 def _build_figure(data: Path, size: int, added: int, seconds: float, entities: int) -> Figure:
     lake = data / "lake"
     megabytes = {t: _megabytes(lake / t) for t in ("articles", "entities", "terms")}
+    megabytes["rollups"] = sum(_megabytes(lake / t) for t in ROLLUP_TABLES)
     return Figure(
         "scale",
         f"build to {_label(size)} articles (generate + write), articles/s",
@@ -120,7 +120,8 @@ def _build_figure(data: Path, size: int, added: int, seconds: float, entities: i
         compare=(
             f"{added:,} articles, {entities:,} entity rows in {seconds:.1f} s; lake "
             f"{_megabytes(lake):,.0f} MB on disk (articles {megabytes['articles']:,.0f}, "
-            f"entities {megabytes['entities']:,.0f}, keyword index {megabytes['terms']:,.0f}), "
+            f"entities {megabytes['entities']:,.0f}, keyword index {megabytes['terms']:,.0f}, "
+            f"rollups {megabytes['rollups']:,.0f}), "
             f"files of {BATCH_ARTICLES:,} articles"
         ),
     )
@@ -167,10 +168,17 @@ def time_queries(data: Path, queries: dict[str, str], runs: int) -> dict[str, tu
 
 
 def grow(
-    data: Path, pools: Pools, rng: np.random.Generator, have: int, target: int
+    data: Path,
+    pools: Pools,
+    rng: np.random.Generator,
+    have: int,
+    target: int,
+    pairs: KeySet | None = None,
 ) -> tuple[float, int]:
-    """Add articles to the lake, a committed batch at a time, from `have` to `target`.
-    Returns the seconds taken and the entity rows written."""
+    """Add articles to the lake, a committed batch at a time, from `have` to `target`, with
+    their coverage rollups counted against `pairs` (the batches before). Returns the seconds
+    taken and the entity rows written."""
+    pairs = KeySet() if pairs is None else pairs
     started, entities = time.perf_counter(), 0
     with (
         Lake(data).locked() as lake,
@@ -183,6 +191,8 @@ def grow(
             lake.write_file("articles", batch_id, batch.articles)
             lake.write_file("entities", batch_id, batch.entities)
             lake.write_file("terms", batch_id, batch.terms)
+            for table, rows in rollups(batch.articles, batch.entities, pairs, batch_id).items():
+                lake.write_file(table, batch_id, rows)
             # commit_batch writes the ledger file last: the batch becomes visible only then.
             lake.commit_batch(batch_id, {"quarantine": batch.quarantine, "ledger": batch.ledger})
             entities += len(batch.entities)

@@ -110,7 +110,7 @@ def _plain_stages(drop: Path, data: Path) -> tuple[dict, list]:
                                        accepted, [])  # fmt: skip
         rejected = loaded.rejections + unextracted + invalid
         timed("write", pipeline.commit, lake, ledger, loaded, grouped, rejected, [],
-              index_rows, new_batch_id(now), now)  # fmt: skip
+              index_rows, stories.index.seen, new_batch_id(now), now)  # fmt: skip
     seconds["plain stages, entities off"] = time.perf_counter() - started
     return seconds, accepted
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from presswatch.lake.rollups import ROLLUPS, reduce
 from presswatch.lake.tables import DATA_TABLES, EMPTY_FILE, Lake, new_batch_id, utc_now
 
 logger = logging.getLogger(__name__)
@@ -47,10 +48,15 @@ def _compact_data(lake: Lake, files: dict, batch_id: str, now) -> Compaction:
         {b for table in merged.values() for b in table["batch_id"].unique().to_pylist()}
     )
     for table, rows in merged.items():
-        if len(rows):
+        if not len(rows):
+            continue
+        if table in ROLLUPS:  # one row per group: the sums of the batches merged
+            rows = reduce(table, rows)
+            rows = rows.append_column("batch_id", pa.repeat(batch_id, len(rows)))
+        else:
             column = rows.schema.get_field_index("batch_id")
             rows = rows.set_column(column, "batch_id", pa.array([batch_id] * len(rows)))
-            lake.write_file(table, batch_id, rows)
+        lake.write_file(table, batch_id, rows)
     commit = pa.Table.from_pylist(
         [{"batch_id": batch_id, "replaces": replaces, "compacted_at": now}]
     )

@@ -25,12 +25,21 @@ from presswatch.lake.storage import TMP_SUFFIX, Entry, Folder
 
 logger = logging.getLogger(__name__)
 
-TABLES = ("articles", "quarantine", "entities", "story_index", "terms", "ledger", "compactions")
+# Per-batch sums the coverage views read (presswatch.lake.rollups).
+ROLLUP_TABLES = (
+    "rollup_outlet", "rollup_date", "rollup_entity", "rollup_entity_date", "rollup_pairs",
+    "rollup_story",
+)  # fmt: skip
 # Rows visible only for committed batches, and merged by compaction.
-DATA_TABLES = ("articles", "quarantine", "entities", "story_index", "terms")
-# Sorted by their first column, in row groups small enough that DuckDB skips most of them for
-# a lookup by its min/max statistics: a word's postings are a few row groups per file.
-SORTED = {"terms": ("term", 50_000)}
+DATA_TABLES = ("articles", "quarantine", "entities", "story_index", "terms", *ROLLUP_TABLES)
+TABLES = (*DATA_TABLES, "ledger", "compactions")
+# Sorted by a column, in row groups small enough that DuckDB skips most of them for a lookup by
+# its min/max statistics: a word's postings, an entity's days are a few row groups per file.
+SORTED = {
+    "terms": ("term", 50_000),
+    "rollup_entity_date": ("name", 50_000),
+    "rollup_pairs": ("name", 50_000),
+}
 EMPTY_FILE = "00000000-empty.parquet"  # keeps every glob non-empty and pins column types
 LOCK_FILE = ".presswatch.lock"
 VERIFIED_FILE = ".presswatch.verified.json"  # lake files read whole once: name -> size, mtime

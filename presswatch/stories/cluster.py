@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from presswatch.lake.rollups import KeySet
 from presswatch.stories.copies import (
     CopyIndex,
     hash_shingles,
@@ -58,7 +59,8 @@ class StoryIndex:
     before this run, or before the last flush; rows added since are held here, in memory. Per
     article: its MinHash signature (in CopyIndex), group and story (as 63-bit hashes of their
     ids), date and the hashes of its key entities and headline words. Per key: the rows naming
-    it. Per copy group: its story, earliest date and original's rank.
+    it. Per copy group: its story, earliest date and original's rank. And the coverage rollups'
+    pair keys (presswatch.lake.rollups.KeySet): frozen in the segments, and added since.
     """
 
     segments: list[Segment] = field(default_factory=list)
@@ -76,6 +78,7 @@ class StoryIndex:
         if self.copies is None:
             self.copies = CopyIndex(segments=tuple(self.segments))
         self.start = sum(s.rows for s in self.segments)  # the first in-memory row's number
+        self.seen = KeySet([s.seen_keys for s in self.segments])
 
     @classmethod
     def from_rows(cls, rows: list[dict], segments: list[Segment] | None = None) -> StoryIndex:
@@ -215,6 +218,7 @@ class StoryIndex:
             entity_offsets=entity_offsets, entity_keys=entity_keys,
             title_offsets=title_offsets, title_keys=title_keys,
             names=dict(self.names), group_table=dict(self.group_table),
+            seen_keys=self.seen.held(),
         )  # fmt: skip
 
 

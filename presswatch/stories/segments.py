@@ -2,10 +2,11 @@
 
 A segment holds what matching needs of a run of stored articles, as sorted numpy arrays: their
 MinHash signatures and per-band sorted LSH keys, group, story and date, key-entity and headline
-keys (CSR), postings (key -> rows), the names behind group and story hashes, and a table per
-copy group (its story, earliest date, original's rank). Opening one maps its files: no read,
-no parse, so a run starts in milliseconds whatever the lake's size, and lookups are binary
-searches that touch a few pages each.
+keys (CSR), postings (key -> rows), the names behind group and story hashes, a table per
+copy group (its story, earliest date, original's rank), and the sorted keys of the (group,
+value) pairs its rows brought to the coverage rollups (presswatch.lake.rollups). Opening one
+maps its files: no read, no parse, so a run starts in milliseconds whatever the lake's size,
+and lookups are binary searches that touch a few pages each.
 
 Segments stack like a log-structured merge tree (presswatch.stories.store): new rows are
 flushed as a small segment, and neighbours of similar size are merged, so each stored row is
@@ -24,14 +25,14 @@ import numpy as np
 
 from presswatch.stories.copies import BANDS, NUM_PERM, band_keys
 
-FORMAT = 1
+FORMAT = 2
 NONE = 2**62  # no earliest date / no rank: larger than any real value, so min() ignores it
 ARRAYS = (
     "signatures", "sizes", "band_keys", "band_rows", "groups", "stories", "published",
     "entity_offsets", "entity_keys", "title_offsets", "title_keys",
     "posting_keys", "posting_offsets", "posting_rows",
     "name_hashes", "name_offsets", "name_bytes",
-    "group_hashes", "group_stories", "group_earliest", "group_ranks",
+    "group_hashes", "group_stories", "group_earliest", "group_ranks", "seen_keys",
 )  # fmt: skip
 META = "segment.json"  # written last: a folder without it is an unfinished write
 
@@ -51,6 +52,7 @@ class Rows:
     title_keys: np.ndarray
     names: dict[int, str]  # hash -> group or story id
     group_table: dict[int, tuple[int, int, tuple[int, int, int]]]  # hash -> story, earliest, rank
+    seen_keys: np.ndarray  # sorted unique rollup pair keys (int64)
 
 
 class Segment:
@@ -161,6 +163,7 @@ def freeze(rows: Rows, start: int, folder: Path) -> Segment:
         "group_stories": np.array([v[0] for _, v in groups], dtype=np.int64),
         "group_earliest": np.array([v[1] for _, v in groups], dtype=np.int64),
         "group_ranks": np.array([v[2] for _, v in groups], dtype=np.int64).reshape(-1, 3),
+        "seen_keys": rows.seen_keys.astype(np.int64),
     }
     return _write(folder, arrays, start)
 
@@ -196,6 +199,7 @@ def merge(older: Segment, newer: Segment, folder: Path) -> Segment:
     arrays |= _merge_postings(older, newer, shift)
     arrays |= _merge_names(older, newer)
     arrays |= _merge_groups(older, newer)
+    arrays["seen_keys"] = np.union1d(older.seen_keys, newer.seen_keys)
     return _write(folder, arrays, older.start)
 
 

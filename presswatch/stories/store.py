@@ -25,6 +25,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from presswatch.lake.rollups import ARTICLE_COLUMNS, ENTITY_COLUMNS, pair_keys, rollups
 from presswatch.lake.tables import EMPTY_FILE, Lake
 from presswatch.progress import Progress
 from presswatch.stories.cluster import StoryIndex
@@ -35,7 +36,8 @@ logger = logging.getLogger(__name__)
 
 FLUSH_ROWS = 5_000  # rows held in memory before they are frozen: the most a run reads at start
 MANIFEST = "manifest.json"
-FORMAT = 1
+FORMAT = 2  # 2: segments hold the rollups' pair keys
+DONE = "rollup_outlet"  # a batch has rollups once it has this file (written last)
 
 
 def segments_folder(lake: Lake) -> Path:
@@ -67,22 +69,24 @@ class StoryStore:
         segments, frozen = _open(folder, names)
         if not segments:
             (folder / MANIFEST).unlink(missing_ok=True)  # not trusted: rebuilt below
-        delta = [p for p in paths if p.name not in frozen]
+        delta = sorted((p for p in paths if p.name not in frozen), key=lambda p: p.name)
         index = StoryIndex(segments=segments)
         store = cls(index, folder, set(frozen), set(frozen), len(index), _read_manifest(folder))
         _remove_unlisted(folder, {s.folder.name for s in segments})
-        table = lake.read_table("story_index", paths=delta) if delta else None
-        total = 0 if table is None else len(table)
+        tables = [lake.read_table("story_index", paths=[p]) for p in delta]
+        total = sum(len(t) for t in tables)
         progress = Progress("story index: freezing stored articles", total, "articles")
-        flushed = False
-        for start in range(0, total, FLUSH_ROWS):
-            for row in table.slice(start, FLUSH_ROWS).to_pylist():  # memory: one slice of rows
-                store.index._remember(row, add_signature=to_signature(row["signature"]))
-            store.committed_rows = len(store.index)
-            if len(store.index) - store.index.start >= FLUSH_ROWS:
-                store.flush(save=False)  # a rebuild (once), or the rows of a long gap
-                flushed = True
-                progress.advance(FLUSH_ROWS)
+        flushed, files = False, _batch_files(lake)
+        for entry, table in zip(delta, tables, strict=True):  # in commit order (batch ids)
+            store._learn_pairs(lake, entry.stem, files)
+            for start in range(0, len(table), FLUSH_ROWS):
+                for row in table.slice(start, FLUSH_ROWS).to_pylist():  # memory: one slice
+                    store.index._remember(row, add_signature=to_signature(row["signature"]))
+                store.committed_rows = len(store.index)
+                if len(store.index) - store.index.start >= FLUSH_ROWS:
+                    store.flush(save=False)  # a rebuild (once), or the rows of a long gap
+                    flushed = True
+                    progress.advance(FLUSH_ROWS)
         store.files_known = names
         if flushed:  # the manifest names the files only once the segments hold all of them
             store.flush(save=False)
@@ -100,13 +104,35 @@ class StoryStore:
         if not self.files_known <= names or _read_manifest(self.folder) != self.manifest:
             logger.info("story index changed on disk (a compaction, another writer); reopening")
             return StoryStore.load(lake)
-        new = [p for p in paths if p.name not in self.files_known]
-        if new:
-            for row in lake.read_table("story_index", paths=new).to_pylist():
+        new = sorted((p for p in paths if p.name not in self.files_known), key=lambda p: p.name)
+        files = _batch_files(lake) if new else {}
+        for entry in new:
+            self._learn_pairs(lake, entry.stem, files)
+            for row in lake.read_table("story_index", paths=[entry]).to_pylist():
                 self.index._remember(row, add_signature=to_signature(row["signature"]))
+        if new:
             self.files_known |= {p.name for p in new}
             self.committed_rows = len(self.index)
         return self
+
+    def _learn_pairs(self, lake: Lake, batch: str, files: dict[str, dict]) -> None:
+        """Hold the rollup pair keys of a committed batch (presswatch.lake.rollups), in commit
+        order. A batch without rollups (written before them) gets them here, first: counted
+        against the batches before it, as its ingest would have."""
+        name = f"{batch}.parquet"
+        if name not in files["articles"]:
+            return
+        articles = lake.read_table("articles", ARTICLE_COLUMNS, paths=[files["articles"][name]])
+        entities = None
+        if name in files["entities"]:
+            entities = lake.read_table("entities", ENTITY_COLUMNS, paths=[files["entities"][name]])
+        if name in files[DONE]:
+            self.index.seen.add(pair_keys(articles, entities))
+            return
+        logger.info("coverage rollups: computing those of batch %s", batch)
+        tables = rollups(articles, entities, self.index.seen, batch)
+        for table in sorted(tables, key=lambda t: t == DONE):  # DONE last: it marks them all
+            lake.write_file(table, batch, tables[table])
 
     def written(self, batch_id: str, rows: int) -> None:
         """Our own batch committed `rows` index rows, in memory already (its file exists when
@@ -161,6 +187,10 @@ class StoryStore:
         tmp.write_text(self.manifest)
         os.replace(tmp, self.folder / MANIFEST)  # the switch: old segments unused from here
         _remove_unlisted(self.folder, set(manifest["segments"]))
+
+
+def _batch_files(lake: Lake) -> dict[str, dict]:
+    return {t: {e.name: e for e in lake.files(t)} for t in ("articles", "entities", DONE)}
 
 
 def _read_manifest(folder: Path) -> str:

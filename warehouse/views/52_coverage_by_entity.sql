@@ -1,18 +1,15 @@
--- Articles, stories and outlets naming each entity, with first and last publication day.
--- An article names an entity once (one entities row per article and name) and article_id is
--- the key of articles, so each joined row is another article: count(*) counts them, without
--- a distinct aggregate over millions of (entity, article) pairs.
+-- Articles, stories and outlets naming each entity, with mentions and first and last
+-- publication day, from the rollups (entity rows count with their article only, as a join).
 create or replace view coverage_by_entity as
 select
-    e.name,
-    e.label,
-    count(*) as articles,
-    count(distinct coalesce(a.story_id, a.article_id)) as stories,
-    count(distinct coalesce(a.outlet_domain, a.outlet)) as outlets,
-    sum(e.mentions) as mentions,
-    min(a.published_date) as first_published,
-    max(a.published_date) as last_published
-from entities e
-join articles a using (article_id)
-group by e.name, e.label
-order by articles desc, mentions desc, e.name;
+    name,
+    label,
+    sum(articles)::bigint as articles,
+    sum(stories)::bigint as stories,
+    sum(outlets)::bigint as outlets,
+    sum(mentions)::bigint as mentions,
+    min(first_published) as first_published,
+    max(last_published) as last_published
+from rollup_entity
+group by name, label
+order by articles desc, mentions desc, name;

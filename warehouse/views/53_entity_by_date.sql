@@ -1,14 +1,13 @@
--- Articles and stories naming each entity, per publication day. Each joined row is another
--- article (see coverage_by_entity), so count(*) counts articles.
+-- Articles, stories and outlets naming each entity, per publication day, from the rollups
+-- (sorted by name in each file: one entity's days are a few row groups).
 create or replace view entity_by_date as
 select
-    e.name,
-    e.label,
-    a.published_date,
-    count(*) as articles,
-    count(distinct coalesce(a.story_id, a.article_id)) as stories,
-    count(distinct coalesce(a.outlet_domain, a.outlet)) as outlets
-from entities e
-join articles a using (article_id)
-group by e.name, e.label, a.published_date
-order by a.published_date nulls last, articles desc, e.name;
+    name,
+    label,
+    published_date,
+    sum(articles)::bigint as articles,
+    sum(stories)::bigint as stories,
+    sum(outlets)::bigint as outlets
+from rollup_entity_date
+group by name, label, published_date
+order by published_date nulls last, articles desc, name;

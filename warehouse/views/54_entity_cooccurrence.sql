@@ -1,23 +1,29 @@
--- Pairs of entities named in the same articles (each pair once, name_a < name_b).
--- An article names an entity once (one entities row per article and name) and article_id is
--- the key of articles, so each pair row is another article: count(*) counts them, without a
--- distinct aggregate over tens of millions of pair rows. `named` is inlined (not materialized)
--- so a filter on name_a still reaches the entities scan.
-create or replace view entity_cooccurrence as
-with named as not materialized (
-    select e.article_id, e.name, e.label, a.published_date
-    from entities e
-    join articles a using (article_id)
-)
+-- Pairs of entities named in the same articles, from the rollups. entity_pairs has each pair
+-- both ways round, sorted by name in each file: `where name = '...'` reads one entity's few
+-- row groups. entity_cooccurrence lists each pair once (name_a < name_b).
+create or replace view entity_pairs as
 select
-    a.name as name_a,
-    a.label as label_a,
-    b.name as name_b,
-    b.label as label_b,
-    count(*) as articles,
-    min(a.published_date) as first_published,
-    max(a.published_date) as last_published
-from named a
-join entities b on b.article_id = a.article_id and a.name < b.name
-group by a.name, a.label, b.name, b.label
+    name,
+    label,
+    other,
+    other_label,
+    sum(articles)::bigint as articles,
+    min(first_published) as first_published,
+    max(last_published) as last_published
+from rollup_pairs
+group by name, label, other, other_label
+order by name, articles desc, other;
+
+create or replace view entity_cooccurrence as
+select
+    name as name_a,
+    label as label_a,
+    other as name_b,
+    other_label as label_b,
+    sum(articles)::bigint as articles,
+    min(first_published) as first_published,
+    max(last_published) as last_published
+from rollup_pairs
+where name < other
+group by name, label, other, other_label
 order by articles desc, name_a, name_b;

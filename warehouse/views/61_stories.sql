@@ -1,27 +1,18 @@
--- One row per news story (event): its headline (the earliest article's), first publication,
--- articles, distinct outlets, and copies (articles that repeat another's text). As in copies,
--- only articles in a copy group count, and a copy dated over 2 days after its group's earliest
--- is date_suspect; here that earliest date is joined per copy group, which is cheaper than
--- joining the copies view (a window over every article) back to articles.
+-- One row per news story (event): its headline (the earliest article's title; of equally early
+-- ones, any), first publication, articles, distinct outlets, and copies (articles that repeat
+-- another's text: articles less copy groups). Only articles in a copy group count. Read from the
+-- rollups: an outlet and a copy group count once, in the batch that first brought them to the
+-- story. first_published is the story's earliest date: a copy group's earliest member is never
+-- date_suspect, so leaving suspect copies out changes no minimum.
 create or replace view stories as
-with earliest as (
-    select copy_group, min(published_at) as published_at
-    from articles
-    where copy_group is not null
-    group by copy_group
-)
 select
-    a.story_id,
-    arg_min(a.title, coalesce(a.published_at, a.ingested_at)) as headline,
-    min(a.published_at) filter (
-        where not coalesce(a.published_at > g.published_at + interval 2 day, false)
-    ) as first_published,
-    count(*) as articles,
-    count(distinct coalesce(a.outlet_domain, a.outlet)) as outlets,
-    count(*) - count(distinct a.copy_group) as copies,
-    list(distinct a.wire) filter (where a.wire is not null) as wires
-from articles a
-join earliest g using (copy_group)
-where a.story_id is not null
-group by a.story_id
+    story_id,
+    arg_min(headline, headline_at) as headline,
+    min(first_published) as first_published,
+    sum(articles)::bigint as articles,
+    sum(outlets)::bigint as outlets,
+    (sum(articles) - sum(copy_groups))::bigint as copies,
+    nullif(list_sort(list_distinct(flatten(list(wires)))), []) as wires
+from rollup_story
+group by story_id
 order by articles desc, first_published;

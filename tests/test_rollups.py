@@ -1,0 +1,161 @@
+"""The coverage views read per-batch rollups: their sums equal the plain SQL over the raw tables,
+batch after batch, after a compaction, after a batch killed before its commit, and for a lake
+written before rollups existed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from presswatch.lake.storage import Folder
+from presswatch.lake.tables import EMPTY_FILE, ROLLUP_TABLES, Lake
+
+REPO = Path(__file__).parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# The views as plain SQL over articles and entities: what the rollups must add up to.
+STORY, OUTLET = "coalesce(a.story_id, a.article_id)", "coalesce(a.outlet_domain, a.outlet)"
+RAW = {
+    "coverage_by_outlet": f"""
+        select outlet_domain, outlet, count(*), count(distinct {STORY}),
+               min(published_date), max(published_date)
+        from articles a group by all""",
+    "coverage_by_date": f"""
+        select published_date, count(*), count(distinct {STORY}), count(distinct {OUTLET})
+        from articles a group by all""",
+    "coverage_by_entity": f"""
+        select e.name, e.label, count(*), count(distinct {STORY}), count(distinct {OUTLET}),
+               sum(e.mentions), min(a.published_date), max(a.published_date)
+        from entities e join articles a using (article_id) group by all""",
+    "entity_by_date": f"""
+        select e.name, e.label, a.published_date, count(*), count(distinct {STORY}),
+               count(distinct {OUTLET})
+        from entities e join articles a using (article_id) group by all""",
+    "entity_cooccurrence": """
+        select e.name, e.label, f.name, f.label, count(*), min(a.published_date),
+               max(a.published_date)
+        from entities e join articles a using (article_id)
+        join entities f on f.article_id = e.article_id and e.name < f.name group by all""",
+    "entity_pairs": """
+        select e.name, e.label, f.name, f.label, count(*), min(a.published_date),
+               max(a.published_date)
+        from entities e join articles a using (article_id)
+        join entities f on f.article_id = e.article_id and e.name <> f.name group by all""",
+    "stories": f"""
+        select story_id, min(published_at), count(*), count(distinct {OUTLET}),
+               count(*) - count(distinct copy_group),
+               list_sort(list(distinct wire) filter (where wire is not null))
+        from articles a where story_id is not null and copy_group is not null group by all""",
+}
+# What each view is compared on: all its columns, but a story's headline, which is any of its
+# earliest titles (HEADLINES checks it).
+VIEWS = {view: f"select * from {view}" for view in RAW} | {
+    "stories": "select * exclude (headline) from stories"
+}
+HEADLINES = """
+    select count(*) from stories s
+    where headline not in (
+        select title from articles a
+        where a.story_id = s.story_id and a.copy_group is not null and coalesce(a.published_at,
+              a.ingested_at) = (select min(coalesce(published_at, ingested_at)) from articles b
+                                where b.story_id = s.story_id and b.copy_group is not null
+                                  and b.title is not null))"""
+
+
+@pytest.fixture
+def drop(tmp_path) -> Path:
+    """Five copies of one story from five sites, three other pages, three crawl records."""
+    folder = tmp_path / "drop"
+    shutil.copytree(REPO / "samples" / "drop", folder)
+    shutil.copy(FIXTURES / "crawl.jsonl", folder / "crawl.jsonl")
+    return folder
+
+
+def assert_views_equal_raw(query) -> None:
+    for view, raw in RAW.items():
+        assert sorted(query(VIEWS[view]), key=repr) == sorted(query(raw), key=repr), view
+    assert query(HEADLINES) == [(0,)]
+    assert query("select count(*) from coverage_by_entity")[0][0] > 10  # not vacuous
+
+
+def rollup_files(lake: Lake) -> dict[str, int]:
+    return {t: len([e for e in lake.files(t) if e.name != EMPTY_FILE]) for t in ROLLUP_TABLES}
+
+
+def test_rollups_equal_raw_across_batches_and_after_compaction(
+    run_ingest, drop, query, monkeypatch
+):
+    monkeypatch.setenv("PRESSWATCH_BATCH_SIZE", "2")  # one story's copies in several batches
+    summary = run_ingest(drop)
+    assert summary["accepted"] >= 10
+    lake = Lake(run_ingest.data)
+    assert rollup_files(lake)["rollup_outlet"] >= 5
+    assert_views_equal_raw(query)
+    # Not vacuous: a story and an entity's outlets span batches, so a batch's sum alone is wrong.
+    spread = (
+        "select count(*) from (select {} from {} group by all having count(distinct batch_id) > 1)"
+    )
+    assert query(spread.format("story_id", "articles"))[0][0] >= 1
+    assert query(spread.format("name", "entities"))[0][0] >= 5
+
+    from presswatch.flows.maintenance import compaction
+
+    compaction(str(run_ingest.data))
+    assert set(rollup_files(lake).values()) == {1}
+    assert_views_equal_raw(query)
+
+
+def test_a_batch_killed_before_its_commit_counts_nothing_and_is_counted_once_later(
+    run_ingest, drop, query, monkeypatch
+):
+    monkeypatch.setenv("PRESSWATCH_BATCH_SIZE", "2")
+    late = drop.parent / "late"
+    late.mkdir()
+    for name in ("001_4b262a0b457e2259.txt", "39d5c43beb60605c.html.gz"):
+        shutil.move(drop / name, late / name)
+    run_ingest(drop)
+    before = {view: sorted(query(VIEWS[view]), key=repr) for view in RAW}
+    # The next batch writes its table files (rollups included), then dies before its ledger file.
+    for path in late.iterdir():
+        shutil.move(path, drop / path.name)
+    write = Folder.write_parquet
+
+    def killed_at_commit(self, path, *args, **kwargs):
+        if "/ledger/" in str(path) and "empty" not in str(path):
+            raise RuntimeError("killed")
+        return write(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(Folder, "write_parquet", killed_at_commit)
+    with pytest.raises(RuntimeError, match="killed"):
+        run_ingest(drop)
+    monkeypatch.setattr(Folder, "write_parquet", write)
+    lake = Lake(run_ingest.data)
+    written = {p.stem for t in ROLLUP_TABLES for p in lake.files(t)}
+    committed = lake.committed_batches()
+    assert written - committed - {Path(EMPTY_FILE).stem}, "the killed batch left rollup files"
+    assert {view: sorted(query(VIEWS[view]), key=repr) for view in RAW} == before
+
+    # The next run removes them, and counts its articles once, against committed batches only.
+    assert run_ingest(drop)["accepted"] == 2
+    assert_views_equal_raw(query)
+
+
+def test_a_lake_without_rollups_gets_them_on_the_next_run(run_ingest, drop, query, monkeypatch):
+    monkeypatch.setenv("PRESSWATCH_BATCH_SIZE", "3")
+    run_ingest(drop)
+    lake = Lake(run_ingest.data)
+    expected = {view: sorted(query(VIEWS[view]), key=repr) for view in RAW}
+    # As a lake written by a release before rollups: no rollup files, segments of format 1.
+    for table in ROLLUP_TABLES:
+        for entry in lake.files(table):
+            if entry.name != EMPTY_FILE:
+                lake.delete(entry)
+    shutil.rmtree(run_ingest.data / "story_segments")
+    assert query("select count(*) from coverage_by_outlet") == [(0,)]
+
+    assert run_ingest(drop)["accepted"] == 0  # nothing new: the run only rebuilds
+    assert rollup_files(lake)["rollup_outlet"] >= 3
+    assert {view: sorted(query(VIEWS[view]), key=repr) for view in RAW} == expected
+    assert_views_equal_raw(query)
