@@ -7,8 +7,9 @@ into the story index's segments: presswatch.stories), so a batch's rollup depend
 batches committed before it, and the sum over every committed batch is the raw tables'
 `count(distinct ...)`, exactly (tests/test_rollups.py). A batch that never commits leaves no
 rollup and no key: recovery removes its files, and a run learns keys only from committed
-batches. Compaction merges the rollups of the batches it merges with the same sums, minima and
-maxima (`reduce`).
+batches. Compaction merges the rollups of the batches it merges, one row per group, with each
+column's own aggregation: sums, minima, maxima, a story's earliest headline, its wires' lists
+(`reduce`).
 """
 
 from __future__ import annotations
