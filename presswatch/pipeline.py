@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from presswatch.lake.ledger import Ledger, Seen
-from presswatch.lake.rollups import KeySet, rollups
+from presswatch.lake.rollups import rollups
 from presswatch.lake.tables import Lake, table_schemas
 from presswatch.model import Chunk, Document, InputFile, Rejection
 from presswatch.sandbox import Extractors, Failed
@@ -29,6 +29,7 @@ from presswatch.sources.hints import find_hints
 from presswatch.sources.streams import Stream, read_chunk
 
 if TYPE_CHECKING:
+    from presswatch.stories.segments import KeySet
     from presswatch.stories.store import StoryStore
 
 logger = logging.getLogger(__name__)

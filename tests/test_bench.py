@@ -69,7 +69,7 @@ def test_the_synthetic_lake_is_committed_by_the_lake_writer_and_queryable(tmp_pa
 
     from presswatch.bench.scale import grow
     from presswatch.bench.synthetic import SEED, load_pools
-    from presswatch.lake.rollups import KeySet
+    from presswatch.stories.segments import KeySet
     from tests.test_rollups import HEADLINES, RAW, VIEWS
 
     rng, pairs = np.random.default_rng(SEED), KeySet()

@@ -11,9 +11,9 @@ import pytest
 
 from presswatch.lake.storage import Folder
 from presswatch.lake.tables import EMPTY_FILE, ROLLUP_TABLES, Lake
+from tests.conftest import FIXTURES
 
 REPO = Path(__file__).parent.parent
-FIXTURES = Path(__file__).parent / "fixtures"
 
 # The views as plain SQL over articles and entities: what the rollups must add up to.
 STORY, OUTLET = "coalesce(a.story_id, a.article_id)", "coalesce(a.outlet_domain, a.outlet)"

@@ -39,9 +39,10 @@ from presswatch.bench.synthetic import (
     load_pools,
     make_batch,
 )
-from presswatch.lake.rollups import KeySet, rollups
+from presswatch.lake.rollups import rollups
 from presswatch.lake.tables import ROLLUP_TABLES, Lake, new_batch_id, utc_now
 from presswatch.progress import Progress
+from presswatch.stories.segments import KeySet
 from presswatch.warehouse.publish import DATABASE, publish
 
 # What a user asks of each view and of the keyword search (the words' shares are of the corpus

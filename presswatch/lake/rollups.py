@@ -2,9 +2,9 @@
 
 Article and mention counts are sums. A distinct count (stories per outlet, outlets per day,
 ...) is made a sum too: a batch counts a value in a group only where the lake had never seen
-that (group, value) pair before. The pairs seen are kept as sorted 64-bit keys (`KeySet`, frozen
-into the story index's segments: presswatch.stories), so a batch's rollup depends only on the
-batches committed before it, and the sum over every committed batch is the raw tables'
+that (group, value) pair before. The pairs seen are kept as sorted 64-bit keys (`KeySet` in
+presswatch.stories.segments, frozen with the story index), so a batch's rollup depends only on
+the batches committed before it, and the sum over every committed batch is the raw tables'
 `count(distinct ...)`, exactly (tests/test_rollups.py). A batch that never commits leaves no
 rollup and no key: recovery removes its files, and a run learns keys only from committed
 batches. Compaction merges the rollups of the batches it merges, one row per group, with each
@@ -16,10 +16,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+if TYPE_CHECKING:
+    from presswatch.stories.segments import KeySet
 
 
 @dataclass(frozen=True)
@@ -71,82 +75,32 @@ FUNCTIONS = {"count": "sum", "sum": "sum", "min": "min", "max": "max", "first": 
 _NULL = np.uint64(int.from_bytes(hashlib.blake2b(b"\0null", digest_size=8).digest(), "little"))
 
 
-class KeySet:
-    """A growing set of 64-bit keys, as sorted unique arrays: frozen ones (memory-mapped
-    segments) and those added here, merged like a binary counter, so a lookup is a binary
-    search in O(log n) arrays."""
-
-    def __init__(self, frozen: list[np.ndarray] | None = None):
-        self.frozen = list(frozen or [])
-        self.added: list[np.ndarray] = []
-
-    def __len__(self) -> int:
-        return sum(len(a) for a in self.frozen + self.added)
-
-    def contains(self, keys: np.ndarray) -> np.ndarray:
-        found = np.zeros(len(keys), dtype=bool)
-        for known in self.frozen + self.added:
-            if len(known):
-                at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
-                found |= known[at] == keys
-        return found
-
-    def first_seen(self, keys: np.ndarray) -> np.ndarray:
-        """For sorted unique `keys`: which were never seen; those are then held."""
-        new = ~self.contains(keys)
-        self._hold(keys[new])
-        return new
-
-    def add(self, keys: np.ndarray) -> None:
-        keys = np.unique(keys.astype(np.int64))
-        self._hold(keys[~self.contains(keys)])
-
-    def _hold(self, keys: np.ndarray) -> None:
-        """Keep sorted unique keys that no array holds yet."""
-        if not len(keys):
-            return
-        self.added.append(keys)
-        while len(self.added) >= 2 and len(self.added[-2]) <= 2 * len(self.added[-1]):
-            newer, older = self.added.pop(), self.added.pop()
-            self.added.append(np.union1d(older, newer))
-
-    def held(self) -> np.ndarray:
-        """The keys added here (not the frozen ones), sorted: what a new segment freezes."""
-        return np.unique(np.concatenate(self.added)) if self.added else np.empty(0, np.int64)
-
-
 def rollups(
     articles: pa.Table, entities: pa.Table | None, keys: KeySet, batch_id: str
 ) -> dict[str, pa.Table]:
     """The batch's rollup tables; `keys` learns the batch's pairs."""
     sources = _sources(articles, entities)
-    measures = [(name, m) for name, spec in ROLLUPS.items() for m in spec.distinct]
-    pairs = [_pair_keys(name, sources[ROLLUPS[name].source], m) for name, m in measures]
-    flags = _first_flags([k for k, _ in pairs], [valid for _, valid in pairs], keys)
+    measures = _measure_keys(sources)
+    flags = _first_flags([k for *_, k, _ in measures], [v for *_, v in measures], keys)
+    flag = {(name, m): f for (name, m, _, _), f in zip(measures, flags, strict=True)}
     out = {}
     for name, spec in ROLLUPS.items():
         rows = sources[spec.source]
         if not len(rows):
             continue
         for m in spec.distinct:
-            rows = rows.append_column(m, pa.array(flags[measures.index((name, m))], pa.int64()))
+            rows = rows.append_column(m, pa.array(flag[name, m], pa.int64()))
         aggregates = [("article_id", "count", "articles")]
         aggregates += [(m, "sum", m) for m in spec.distinct] + list(spec.aggregates)
-        grouped = _group(rows, spec, aggregates)
+        grouped = _group(rows, spec.by, aggregates, spec.order)
         out[name] = grouped.append_column("batch_id", pa.repeat(batch_id, len(grouped)))
     return out
 
 
 def pair_keys(articles: pa.Table, entities: pa.Table | None) -> np.ndarray:
     """Every (group, value) key of these rows: what a run that reads committed batches learns."""
-    sources = _sources(articles, entities)
-    parts = [
-        keys[valid]
-        for name, spec in ROLLUPS.items()
-        for m in spec.distinct
-        for keys, valid in [_pair_keys(name, sources[spec.source], m)]
-    ]
-    return np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)
+    parts = [keys[valid] for *_, keys, valid in _measure_keys(_sources(articles, entities, False))]
+    return np.unique(np.concatenate(parts))
 
 
 def reduce(table: str, rows: pa.Table) -> pa.Table:
@@ -154,9 +108,9 @@ def reduce(table: str, rows: pa.Table) -> pa.Table:
     spec = ROLLUPS[table]
     aggregates = [(c, "sum", c) for c in ("articles", *spec.distinct)]
     aggregates += [(out, FUNCTIONS[f], out) for _, f, out in spec.aggregates if f in FUNCTIONS]
-    if spec.order:
+    if spec.order:  # once: the lists below are merged in the same group order
         rows = rows.sort_by([(c, "ascending") for c in spec.order])
-    merged = _group(rows, spec, aggregates)
+    merged = _group(rows, spec.by, aggregates)
     for _, function, out in spec.aggregates:
         if function == "distinct":
             merged = merged.append_column(out, _merge_lists(rows, spec.by, out, merged))
@@ -173,13 +127,15 @@ def _merge_lists(rows: pa.Table, by: tuple[str, ...], column: str, merged: pa.Ta
         keys.append_column(column, pa.nulls(len(rows), lists.type.value_type)),
         keys.take(pc.list_parent_indices(lists)).append_column(column, pc.list_flatten(lists)),
     ])  # fmt: skip
-    distinct = _group(values, Rollup("", by), [(column, "distinct", column)])
+    distinct = _group(values, by, [(column, "distinct", column)])
     if not distinct.select(list(by)).equals(merged.select(list(by))):
         raise AssertionError(f"{column}: groups out of order")
     return distinct[column].combine_chunks()
 
 
-def _sources(articles: pa.Table, entities: pa.Table | None) -> dict[str, pa.Table]:
+def _sources(articles: pa.Table, entities: pa.Table | None, pairs: bool = True) -> dict:
+    """Each rollup source's rows (see Rollup.source); "pairs" only if `pairs`: no distinct
+    measure counts them, so the keys alone do not need them."""
     a = articles.select(ARTICLE_COLUMNS)
     a = a.append_column("story", pc.coalesce(a["story_id"], a["article_id"]))
     a = a.append_column("outlet_key", pc.coalesce(a["outlet_domain"], a["outlet"]))
@@ -190,18 +146,27 @@ def _sources(articles: pa.Table, entities: pa.Table | None) -> dict[str, pa.Tabl
         e = entities.select(ENTITY_COLUMNS)
     # Inner join, as the views join: an entity row counts only with its article.
     joined = e.join(a, "article_id", join_type="inner", use_threads=False)
-    # Pairs joined on an integer key and only the columns they need: a batch of 50,000
-    # articles makes 3M of them.
-    rows = pc.dictionary_encode(joined["article_id"]).combine_chunks().indices
-    joined = joined.append_column("row", rows)
-    names = joined.select(["row", "name", "label", "published_date"])
+    sources = {"articles": a, "entities": joined, "stories": _story_rows(a)}
+    return sources | ({"pairs": _entity_pairs(joined)} if pairs else {})
+
+
+def _entity_pairs(named: pa.Table) -> pa.Table:
+    """Each entity row beside every other entity of its article. Joined on an integer key and
+    only the columns they need: a batch of 50,000 articles makes 3M of them."""
+    named = named.append_column(
+        "row", pc.dictionary_encode(named["article_id"]).combine_chunks().indices
+    )
+    names = named.select(["row", "name", "label", "published_date"])
     others = names.select(["row", "name", "label"]).rename_columns(["row", "other", "other_label"])
     pairs = names.join(others, "row", join_type="inner", use_threads=False)
     pairs = pairs.filter(pc.not_equal(pairs["name"], pairs["other"]))
-    pairs = pairs.append_column("article_id", pairs["row"])  # what "articles" counts
-    in_story = pc.and_(pc.is_valid(a["story_id"]), pc.is_valid(a["copy_group"]))
-    told = a.filter(in_story)
-    stories = pa.table({
+    return pairs.append_column("article_id", pairs["row"])  # what "articles" counts
+
+
+def _story_rows(a: pa.Table) -> pa.Table:
+    """The articles the stories view counts (in a story and a copy group), as its columns."""
+    told = a.filter(pc.and_(pc.is_valid(a["story_id"]), pc.is_valid(a["copy_group"])))
+    return pa.table({
         "article_id": told["article_id"], "story_id": told["story_id"],
         "copy_group": told["copy_group"], "outlet_key": told["outlet_key"],
         "first_published": told["published_at"],
@@ -210,17 +175,28 @@ def _sources(articles: pa.Table, entities: pa.Table | None) -> dict[str, pa.Tabl
                                   pc.coalesce(told["published_at"], told["ingested_at"]), None),
         "headline": told["title"], "wires": told["wire"],
     })  # fmt: skip
-    return {"articles": a, "entities": joined, "pairs": pairs, "stories": stories}
 
 
-def _pair_keys(rollup: str, rows: pa.Table, measure: str) -> tuple[np.ndarray, np.ndarray]:
-    """One key per row for (rollup, measure, group, value), and whether the value is not NULL."""
-    value = rows[VALUES[measure]]
-    h = np.full(len(rows), _hash_text(f"{rollup}:{measure}"), dtype=np.uint64)
-    for column in (*ROLLUPS[rollup].by, VALUES[measure]):
-        h = _mix(h, _column_hashes(rows[column]))
-    valid = pc.is_valid(value).to_numpy(zero_copy_only=False)
-    return h.view(np.int64), valid
+def _measure_keys(sources: dict[str, pa.Table]) -> list[tuple]:
+    """(rollup, measure, key per row, value not NULL) of every distinct measure: a key hashes
+    (rollup, measure, group, value). Each source column is hashed once."""
+    hashes: dict[tuple[str, str], np.ndarray] = {}
+
+    def column(source: str, name: str) -> np.ndarray:
+        if (source, name) not in hashes:
+            hashes[source, name] = _column_hashes(sources[source][name])
+        return hashes[source, name]
+
+    measures = []
+    for rollup, spec in ROLLUPS.items():
+        for m in spec.distinct:
+            rows = sources[spec.source]
+            h = np.full(len(rows), _hash_text(f"{rollup}:{m}"), dtype=np.uint64)
+            for name in (*spec.by, VALUES[m]):
+                h = _mix(h, column(spec.source, name))
+            valid = pc.is_valid(rows[VALUES[m]]).to_numpy(zero_copy_only=False)
+            measures.append((rollup, m, h.view(np.int64), valid))
+    return measures
 
 
 def _first_flags(keys: list[np.ndarray], valid: list[np.ndarray], seen: KeySet) -> list:
@@ -236,15 +212,16 @@ def _first_flags(keys: list[np.ndarray], valid: list[np.ndarray], seen: KeySet) 
     return np.split(flags, np.cumsum(sizes)[:-1])
 
 
-def _group(rows: pa.Table, spec: Rollup, aggregates: list) -> pa.Table:
-    if spec.order:  # "first" takes the first row of each group in this order
-        rows = rows.sort_by([(c, "ascending") for c in spec.order])
+def _group(rows: pa.Table, by: tuple[str, ...], aggregates: list, order: tuple = ()) -> pa.Table:
+    """(column, aggregation, output) of each group of `by`; "first" in `order`'s order."""
+    if order:
+        rows = rows.sort_by([(c, "ascending") for c in order])
     valid = pc.CountOptions(mode="only_valid")
-    grouped = rows.group_by(list(spec.by), use_threads=False).aggregate(
+    grouped = rows.group_by(list(by), use_threads=False).aggregate(
         [(c, f, valid) if f == "distinct" else (c, f) for c, f, _ in aggregates]
     )
     columns = {out: grouped[f"{c}_{f}"] for c, f, out in aggregates}
-    return pa.table({**{c: grouped[c] for c in spec.by}, **columns})
+    return pa.table({**{c: grouped[c] for c in by}, **columns})
 
 
 def _column_hashes(column: pa.ChunkedArray) -> np.ndarray:

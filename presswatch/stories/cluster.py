@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from presswatch.lake.rollups import KeySet
 from presswatch.stories.copies import (
     CopyIndex,
     hash_shingles,
@@ -25,7 +24,7 @@ from presswatch.stories.features import (
     overlap,
     title_words,
 )
-from presswatch.stories.segments import NONE, Rows, Segment
+from presswatch.stories.segments import NONE, KeySet, Rows, Segment
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +59,7 @@ class StoryIndex:
     article: its MinHash signature (in CopyIndex), group and story (as 63-bit hashes of their
     ids), date and the hashes of its key entities and headline words. Per key: the rows naming
     it. Per copy group: its story, earliest date and original's rank. And the coverage rollups'
-    pair keys (presswatch.lake.rollups.KeySet): frozen in the segments, and added since.
+    pair keys (presswatch.stories.segments.KeySet): frozen in the segments, and added since.
     """
 
     segments: list[Segment] = field(default_factory=list)

@@ -134,6 +134,45 @@ def _find(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return np.where(found, at, -1)
 
 
+class KeySet:
+    """The coverage rollups' pair keys seen (presswatch.lake.rollups): a growing set of 64-bit
+    keys, as sorted unique arrays, frozen ones (memory-mapped segments) and those added here,
+    merged like a binary counter, so a lookup is a binary search in O(log n) arrays."""
+
+    def __init__(self, frozen: list[np.ndarray] | None = None):
+        self.frozen = list(frozen or [])
+        self.added: list[np.ndarray] = []
+
+    def contains(self, keys: np.ndarray) -> np.ndarray:
+        found = np.zeros(len(keys), dtype=bool)
+        for known in self.frozen + self.added:
+            found |= _find(known, keys) >= 0
+        return found
+
+    def first_seen(self, keys: np.ndarray) -> np.ndarray:
+        """For sorted unique `keys`: which were never seen; those are then held."""
+        new = ~self.contains(keys)
+        self._hold(keys[new])
+        return new
+
+    def add(self, keys: np.ndarray) -> None:
+        keys = np.unique(keys.astype(np.int64))
+        self._hold(keys[~self.contains(keys)])
+
+    def _hold(self, keys: np.ndarray) -> None:
+        """Keep sorted unique keys that no array holds yet."""
+        if not len(keys):
+            return
+        self.added.append(keys)
+        while len(self.added) >= 2 and len(self.added[-2]) <= 2 * len(self.added[-1]):
+            newer, older = self.added.pop(), self.added.pop()
+            self.added.append(np.union1d(older, newer))
+
+    def held(self) -> np.ndarray:
+        """The keys added here (not the frozen ones), sorted: what a new segment freezes."""
+        return np.unique(np.concatenate(self.added)) if self.added else np.empty(0, np.int64)
+
+
 def freeze(rows: Rows, start: int, folder: Path) -> Segment:
     """Write rows as a new segment in `folder` (which must not exist yet)."""
     n = len(rows.groups)

@@ -76,7 +76,7 @@ class StoryStore:
         tables = [lake.read_table("story_index", paths=[p]) for p in delta]
         total = sum(len(t) for t in tables)
         progress = Progress("story index: freezing stored articles", total, "articles")
-        flushed, files = False, _batch_files(lake)
+        flushed, files = False, _batch_files(lake) if delta else {}
         for entry, table in zip(delta, tables, strict=True):  # in commit order (batch ids)
             store._learn_pairs(lake, entry.stem, files)
             for start in range(0, len(table), FLUSH_ROWS):
