@@ -1,6 +1,7 @@
 """The coverage views read per-batch rollups: their sums equal the plain SQL over the raw tables,
 batch after batch, after a compaction, after a batch killed before its commit, and for a lake
-written before rollups existed."""
+written before rollups existed. So does syndication, which reads only the copy groups of two or
+more articles."""
 
 from __future__ import annotations
 
@@ -48,6 +49,17 @@ RAW = {
                count(*) - count(distinct copy_group),
                list_sort(list(distinct wire) filter (where wire is not null))
         from articles a where story_id is not null and copy_group is not null group by all""",
+    # Each copy that is not its group's original, beside the original (the copies view's).
+    "syndication": """
+        with member as (
+            select c.is_original, c.date_suspect as suspect, a.*
+            from copies c join articles a using (article_id)
+        )
+        select r.copy_group, coalesce(o.wire, o.outlet_domain, o.outlet), o.outlet_domain,
+               o.outlet, o.published_at, r.outlet_domain, r.outlet, r.published_at, r.suspect,
+               r.article_id
+        from member r join member o on o.copy_group = r.copy_group and o.is_original
+        where not r.is_original""",
 }
 # What each view is compared on: all its columns, but a story's headline, which is any of its
 # earliest titles (HEADLINES checks it).
@@ -78,6 +90,7 @@ def assert_views_equal_raw(query) -> None:
         assert sorted(query(VIEWS[view]), key=repr) == sorted(query(raw), key=repr), view
     assert query(HEADLINES) == [(0,)]
     assert query("select count(*) from coverage_by_entity")[0][0] > 10  # not vacuous
+    assert query("select count(*) from syndication")[0][0] >= 1
 
 
 def rollup_files(lake: Lake) -> dict[str, int]:

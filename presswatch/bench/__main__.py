@@ -47,9 +47,9 @@ def latency(work: Path, quick: bool) -> list[Figure]:
 
 
 def scale(work: Path, quick: bool) -> list[Figure]:
-    from presswatch.bench.scale import bench_scale
+    from presswatch.bench.scale import SIZES, bench_scale
 
-    return bench_scale(work, sizes=(10_000, 100_000) if quick else (100_000, 1_000_000))
+    return bench_scale(work, sizes=SIZES[:2] if quick else SIZES)  # --quick: up to 1M
 
 
 def memory(work: Path, quick: bool) -> list[Figure]:

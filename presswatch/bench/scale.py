@@ -1,7 +1,9 @@
-"""Scale: the coverage views on a synthetic lake of 100k, then 1M articles, from one build.
+"""Scale: the views and the search on a synthetic lake of 100k, 1M, then 10M articles, from one
+build.
 
 The figures answer "does the warehouse stay interactive as the lake grows?": a lake of 100k
-articles is built and measured, then grown to 1M and measured again, so both sizes come from
+articles is built and measured, then grown to 1M and measured again, then to 10M (about 30 GB
+and an hour on 2 cores; it stops at 1M, saying so, on a smaller disk), so every size comes from
 the same files (the 1M lake is the 100k lake plus 900k more articles). The articles come from
 presswatch.bench.synthetic.
 
@@ -21,7 +23,9 @@ rows, timed only with `exports` (EXPORTS). Run alone: `python -m presswatch.benc
 
 from __future__ import annotations
 
+import itertools
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -65,7 +69,12 @@ QUERIES = {
         f"select * from entity_pairs where name = {PUTIN} order by articles desc limit 10"
     ),
     "stories": "select * from stories",
+    "stories, the 20 largest": "from stories limit 20",
     "syndication": "select * from syndication",
+    "syndication, who republishes one wire most": (
+        "select republisher_domain, count(*) as copies from syndication where source = 'Reuters' "
+        "group by all order by copies desc limit 10"
+    ),
     "search_articles, a word in 3% of articles, top 20": ("from search_articles('korea') limit 20"),
     "search_articles, a phrase in 4% of articles less a word, top 20": (
         "from search_articles('\"white house\" -sports') limit 20"
@@ -83,26 +92,48 @@ EXPORTS = {
 }
 
 
+SIZES = (100_000, 1_000_000, 10_000_000)
+
+
 def bench_scale(
     work: Path,
-    sizes: tuple[int, ...] = (100_000, 1_000_000),
+    sizes: tuple[int, ...] = SIZES,
     runs: int = 3,
     *,
     exports: bool = False,
 ) -> list[Figure]:
     """Grow one lake in `work` through `sizes` articles; time every query at each size
-    (and the whole of the big entity views too, with `exports`)."""
+    (and the whole of the big entity views too, with `exports`). Stops early, saying why,
+    when the disk cannot hold the next size."""
     data = Path(work) / "scale"
     rng = np.random.default_rng(SEED)
     pools = load_pools(rng)
     queries = QUERIES | (EXPORTS if exports else {})
     figures, timings, built, pairs = [], {}, 0, KeySet()
     for size in sizes:
+        if built and not _room_to_grow(data, built, size):
+            break
         seconds, entities = grow(data, pools, rng, built, size, pairs)
         figures.append(_build_figure(data, size, size - built, seconds, entities))
         built = size
         timings[size] = time_queries(data, queries, runs)
     return figures + _query_figures(timings, runs)
+
+
+def _room_to_grow(data: Path, built: int, size: int) -> bool:
+    """Whether the disk holds the lake grown from `built` to `size` articles (at the bytes per
+    article so far, plus a tenth); says so on stderr when it does not."""
+    needed = _megabytes(data) * 1e6 / built * (size - built) * 1.1
+    free = shutil.disk_usage(data).free
+    if free >= needed:
+        return True
+    print(
+        f"scale: stopping at {_label(built)} articles: growing to {_label(size)} needs about "
+        f"{needed / 1e9:,.0f} GB and {data} has {free / 1e9:,.0f} GB free (set TMPDIR to a "
+        "larger disk)",
+        file=sys.stderr,
+    )
+    return False
 
 
 def _label(size: int) -> str:
@@ -133,20 +164,20 @@ def _megabytes(folder: Path) -> float:
 
 
 def _query_figures(timings: dict[int, dict[str, tuple[float, int]]], runs: int) -> list[Figure]:
-    """The largest size's time per query, compared with the smallest's: growth for growth."""
-    small, large = min(timings), max(timings)
+    """The largest size's time per query, beside every smaller size's: growth for growth."""
+    sizes = sorted(timings)
     figures = []
-    for name, (seconds, rows) in timings[large].items():
-        compare = f"{rows:,} rows"
-        if large != small:
-            before, _ = timings[small][name]
-            compare = (
-                f"{_label(small)}: {before * 1e3:,.0f} ms; x{seconds / before:.1f} "
-                f"for x{large / small:g} data; {compare}"
+    for name, (seconds, rows) in timings[sizes[-1]].items():
+        steps = [f"{_label(sizes[0])}: {timings[sizes[0]][name][0] * 1e3:,.0f} ms"]
+        for before, after in itertools.pairwise(sizes):
+            ratio = timings[after][name][0] / timings[before][name][0]
+            steps.append(
+                f"{_label(after)}: {timings[after][name][0] * 1e3:,.0f} ms "
+                f"(x{ratio:.1f} for x{after / before:g})"
             )
-        figures.append(
-            Figure("scale", f"{name}, {_label(large)} articles", seconds * 1e3, "ms", runs, compare)
-        )
+        compare = "; ".join([*steps, f"{rows:,} rows"])
+        label = f"{name}, {_label(sizes[-1])} articles"
+        figures.append(Figure("scale", label, seconds * 1e3, "ms", runs, compare))
     return figures
 
 
