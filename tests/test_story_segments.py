@@ -145,3 +145,21 @@ def test_a_rebuild_freezes_the_lake_in_segments_and_names_its_files_only_at_the_
     add_copy(seed_drop, "mirror")
     assert run_ingest(seed_drop)["accepted"] == 1
     assert query("select articles, copies from stories") == [(6, 2)]
+
+
+def test_the_rollup_key_set_says_first_seen_exactly_as_a_set_does():
+    import numpy as np
+
+    from presswatch.stories.segments import KeySet
+
+    rng = np.random.default_rng(5)
+    frozen = np.unique(rng.integers(0, 5_000, 300))
+    keys, seen = KeySet([frozen]), set(frozen.tolist())
+    for size in [1, 7, 300, 2, 1_000, 50, 3, 400, 9] * 3:  # levels of many sizes, merged
+        batch = np.unique(rng.integers(0, 5_000, size))
+        assert keys.first_seen(batch).tolist() == [k not in seen for k in batch.tolist()]
+        seen |= set(batch.tolist())
+        for level in keys.added:
+            assert (np.diff(level) > 0).all()  # each level sorted, no key twice
+    assert len(keys.added) < 10
+    assert keys.held().tolist() == sorted(seen - set(frozen.tolist()))

@@ -10,9 +10,9 @@ presswatch.bench.synthetic.
 The lake is written by the pipeline's own writer (presswatch.lake.tables): each batch's table files
 with `Lake.write_file`, then `Lake.commit_batch` with its quarantine and ledger rows, which
 writes the ledger file last and so commits the batch, as an ingest does (the keyword index,
-lake/terms, included). A batch holds 50k
-articles, so the lake looks compacted (`presswatch compact`: few large files), not like 5,000
-micro-batches of 200 files: 2 files per table at 100k, 20 at 1M.
+lake/terms, included). A batch holds 50k articles, so the lake looks compacted (`presswatch
+compact`: few large files), not like 5,000 micro-batches of 200: 2 files per table at 100k, 20
+at 1M, 200 at 10M.
 
 Queries run on presswatch.duckdb opened read-only, as a user opens it; each is timed as the
 median of `runs` after one warm-up run, fetching every row as an Arrow table. The big entity

@@ -22,6 +22,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from presswatch.stories.segments import sorted_unique
+
 if TYPE_CHECKING:
     from presswatch.stories.segments import KeySet
 
@@ -100,7 +102,7 @@ def rollups(
 def pair_keys(articles: pa.Table, entities: pa.Table | None) -> np.ndarray:
     """Every (group, value) key of these rows: what a run that reads committed batches learns."""
     parts = [keys[valid] for *_, keys, valid in _measure_keys(_sources(articles, entities, False))]
-    return np.unique(np.concatenate(parts))
+    return sorted_unique(np.concatenate(parts))
 
 
 def reduce(table: str, rows: pa.Table) -> pa.Table:

@@ -125,6 +125,12 @@ class Segment:
         ]
 
 
+def sorted_unique(keys: np.ndarray) -> np.ndarray:
+    """np.unique(keys) by sorting: numpy 2.4's np.unique hashes, 15x slower on 1M distinct keys."""
+    keys = np.sort(keys)
+    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+
+
 def _find(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """Position of each key in a sorted unique array, -1 where absent."""
     at = np.searchsorted(sorted_keys, keys)
@@ -156,7 +162,7 @@ class KeySet:
         return new
 
     def add(self, keys: np.ndarray) -> None:
-        keys = np.unique(keys.astype(np.int64))
+        keys = sorted_unique(keys.astype(np.int64))
         self._hold(keys[~self.contains(keys)])
 
     def _hold(self, keys: np.ndarray) -> None:
@@ -166,11 +172,13 @@ class KeySet:
         self.added.append(keys)
         while len(self.added) >= 2 and len(self.added[-2]) <= 2 * len(self.added[-1]):
             newer, older = self.added.pop(), self.added.pop()
-            self.added.append(np.union1d(older, newer))
+            # Two disjoint sorted runs: a stable sort (timsort) merges them in linear time
+            # (0.3 s for 40M keys; np.union1d, which hashes them first, took 80 s).
+            self.added.append(np.sort(np.concatenate([older, newer]), kind="stable"))
 
     def held(self) -> np.ndarray:
         """The keys added here (not the frozen ones), sorted: what a new segment freezes."""
-        return np.unique(np.concatenate(self.added)) if self.added else np.empty(0, np.int64)
+        return sorted_unique(np.concatenate(self.added)) if self.added else np.empty(0, np.int64)
 
 
 def freeze(rows: Rows, start: int, folder: Path) -> Segment:
@@ -238,7 +246,7 @@ def merge(older: Segment, newer: Segment, folder: Path) -> Segment:
     arrays |= _merge_postings(older, newer, shift)
     arrays |= _merge_names(older, newer)
     arrays |= _merge_groups(older, newer)
-    arrays["seen_keys"] = np.union1d(older.seen_keys, newer.seen_keys)
+    arrays["seen_keys"] = sorted_unique(np.concatenate([older.seen_keys, newer.seen_keys]))
     return _write(folder, arrays, older.start)
 
 
@@ -261,7 +269,7 @@ def _merge_bands(a: Segment, b: Segment, shift: int) -> tuple[np.ndarray, np.nda
 
 def _merge_postings(a: Segment, b: Segment, shift: int) -> dict[str, np.ndarray]:
     """Union of both CSRs; under a shared key, a's rows then b's (rows stay ascending)."""
-    keys = np.union1d(a.posting_keys, b.posting_keys)
+    keys = sorted_unique(np.concatenate([a.posting_keys, b.posting_keys]))
     counts = np.zeros(len(keys), dtype=np.int64)
     a_at, b_at = np.searchsorted(keys, a.posting_keys), np.searchsorted(keys, b.posting_keys)
     counts[a_at] += np.diff(a.posting_offsets)
