@@ -12,8 +12,7 @@ select
     sum(articles)::bigint as articles,
     sum(outlets)::bigint as outlets,
     (sum(articles) - sum(copy_groups))::bigint as copies,
-    -- only the lists that name a wire: most stories have none
-    list_sort(list_distinct(flatten(list(wires) filter (where len(wires) > 0)))) as wires
+    nullif(list_sort(list_distinct(flatten(list(wires)))), []) as wires
 from rollup_story
 group by story_id
 order by articles desc, first_published;
