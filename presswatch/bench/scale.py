@@ -2,8 +2,9 @@
 build.
 
 The figures answer "does the warehouse stay interactive as the lake grows?": a lake of 100k
-articles is built and measured, then grown to 1M and measured again, then to 10M (about 30 GB
-and an hour on 2 cores; it stops at 1M, saying so, on a smaller disk), so every size comes from
+articles is built and measured, then grown to 1M and measured again, then to 10M (about 33 GB,
+and about an hour on 2 cores at the rate measured to 1M; it stops at 1M, saying so, on a
+smaller disk), so every size comes from
 the same files (the 1M lake is the 100k lake plus 900k more articles). The articles come from
 presswatch.bench.synthetic.
 
