@@ -4,7 +4,7 @@
 -- read (a group of one republishes nothing, and most groups are of one): a group's first
 -- member gives the group its id, so a group has two or more exactly when an article's
 -- copy_group is not its own id. Each group's original is one aggregate, joined back to its
--- members: a window over the groups costs half as much again.
+-- members: a window over the groups took 13 to 34% longer at 1M articles.
 create or replace view syndication as
 with members as (
     select article_id, copy_group, outlet_domain, outlet, published_at, wire, ingested_at
