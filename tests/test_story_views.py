@@ -61,9 +61,9 @@ def test_syndication_takes_each_group_s_original_as_the_copies_view_does():
 
     import duckdb
 
-    from tests.test_rollups import RAW
+    from tests.test_rollups import RAW, REPO
 
-    views = SEEDS.parent.parent.parent / "warehouse" / "views"
+    views = REPO / "warehouse" / "views"
     rng = random.Random(17)
     rows = []
     for group in range(120):

@@ -4,9 +4,8 @@ build.
 The figures answer "does the warehouse stay interactive as the lake grows?": a lake of 100k
 articles is built and measured, then grown to 1M and measured again, then to 10M (about 33 GB,
 and about an hour on 2 cores at the rate measured to 1M; it stops at 1M, saying so, on a
-smaller disk), so every size comes from
-the same files (the 1M lake is the 100k lake plus 900k more articles). The articles come from
-presswatch.bench.synthetic.
+smaller disk), so every size comes from the same files (the 1M lake is the 100k lake plus 900k
+more articles). The articles come from presswatch.bench.synthetic.
 
 The lake is written by the pipeline's own writer (presswatch.lake.tables): each batch's table files
 with `Lake.write_file`, then `Lake.commit_batch` with its quarantine and ledger rows, which
@@ -169,12 +168,12 @@ def _query_figures(timings: dict[int, dict[str, tuple[float, int]]], runs: int) 
     sizes = sorted(timings)
     figures = []
     for name, (seconds, rows) in timings[sizes[-1]].items():
-        steps = [f"{_label(sizes[0])}: {timings[sizes[0]][name][0] * 1e3:,.0f} ms"]
+        times = {size: timings[size][name][0] for size in sizes}
+        steps = [f"{_label(sizes[0])}: {times[sizes[0]] * 1e3:,.0f} ms"]
         for before, after in itertools.pairwise(sizes):
-            ratio = timings[after][name][0] / timings[before][name][0]
             steps.append(
-                f"{_label(after)}: {timings[after][name][0] * 1e3:,.0f} ms "
-                f"(x{ratio:.1f} for x{after / before:g})"
+                f"{_label(after)}: {times[after] * 1e3:,.0f} ms "
+                f"(x{times[after] / times[before]:.1f} for x{after / before:g})"
             )
         compare = "; ".join([*steps, f"{rows:,} rows"])
         label = f"{name}, {_label(sizes[-1])} articles"
