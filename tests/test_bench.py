@@ -67,10 +67,9 @@ def test_the_synthetic_lake_is_committed_by_the_lake_writer_and_queryable(tmp_pa
     import numpy as np
     from presswatch.warehouse.publish import publish
 
-    from presswatch.bench.scale import grow
+    from presswatch.bench.scale import _compaction_figure, grow
     from presswatch.bench.synthetic import SEED, load_pools
     from presswatch.stories.segments import KeySet
-    from tests.test_rollups import HEADLINES, RAW, VIEWS
 
     rng, pairs = np.random.default_rng(SEED), KeySet()
     pools = load_pools(rng)
@@ -78,22 +77,32 @@ def test_the_synthetic_lake_is_committed_by_the_lake_writer_and_queryable(tmp_pa
     grow(tmp_path, pools, rng, 2_000, 3_000, pairs)  # a second batch: its rollups count the first
     publish(tmp_path)
     with duckdb.connect(str(tmp_path / "presswatch.duckdb"), read_only=True) as con:
-        articles, outlets, ids = con.sql(
-            "select count(*), count(distinct outlet_domain), count(distinct article_id) "
-            "from articles"
-        ).fetchall()[0]
-        assert articles == ids == 3_000 and outlets > 50
-        top = con.sql("select articles from coverage_by_entity limit 1").fetchall()[0][0]
-        assert 100 < top < 3_000  # skewed names: the top one in many articles, not all
-        assert con.sql("select max(articles) from stories").fetchall()[0][0] > 5
-        for view, raw in RAW.items():  # the rollups the bench writes add up as the pipeline's
-            rows = sorted(con.sql(VIEWS[view]).fetchall(), key=repr)
-            assert rows == sorted(con.sql(raw).fetchall(), key=repr), view
-        assert con.sql(HEADLINES).fetchall() == [(0,)]
-        # Its keyword index, made in bulk, finds what the pipeline's would.
-        found = con.sql("select count(*) from search_matches('trump')").fetchall()[0][0]
-        scanned = con.sql(
-            "select count(*) from articles where regexp_matches(lower(title || ' ' || body), "
-            "'(^|[^[:alnum:]])trump([^[:alnum:]]|$)')"
-        ).fetchall()[0][0]
-        assert found == scanned > 100
+        check_synthetic_lake(con)
+    # The bench compacts after each size: the views read the merged rollups, and agree.
+    assert "rollup rows merged" in _compaction_figure(tmp_path, 3_000).compare
+    with duckdb.connect(str(tmp_path / "presswatch.duckdb"), read_only=True) as con:
+        check_synthetic_lake(con)
+
+
+def check_synthetic_lake(con) -> None:
+    """The synthetic lake of 3,000 articles: skewed, its views equal to the raw SQL, searchable."""
+    from tests.test_rollups import HEADLINES, RAW, VIEWS
+
+    articles, outlets, ids = con.sql(
+        "select count(*), count(distinct outlet_domain), count(distinct article_id) from articles"
+    ).fetchall()[0]
+    assert articles == ids == 3_000 and outlets > 50
+    top = con.sql("select articles from coverage_by_entity limit 1").fetchall()[0][0]
+    assert 100 < top < 3_000  # skewed names: the top one in many articles, not all
+    assert con.sql("select max(articles) from stories").fetchall()[0][0] > 5
+    for view, raw in RAW.items():  # the rollups the bench writes add up as the pipeline's
+        rows = sorted(con.sql(VIEWS[view]).fetchall(), key=repr)
+        assert rows == sorted(con.sql(raw).fetchall(), key=repr), view
+    assert con.sql(HEADLINES).fetchall() == [(0,)]
+    # Its keyword index, made in bulk, finds what the pipeline's would.
+    found = con.sql("select count(*) from search_matches('trump')").fetchall()[0][0]
+    scanned = con.sql(
+        "select count(*) from articles where regexp_matches(lower(title || ' ' || body), "
+        "'(^|[^[:alnum:]])trump([^[:alnum:]]|$)')"
+    ).fetchall()[0][0]
+    assert found == scanned > 100

@@ -85,12 +85,13 @@ def drop(tmp_path) -> Path:
     return folder
 
 
-def assert_views_equal_raw(query) -> None:
+def assert_views_equal_raw(query, copies: bool = True) -> None:
+    """Every view equals its plain SQL; not vacuously (with `copies`: a copy republished)."""
     for view, raw in RAW.items():
         assert sorted(query(VIEWS[view]), key=repr) == sorted(query(raw), key=repr), view
     assert query(HEADLINES) == [(0,)]
-    assert query("select count(*) from coverage_by_entity")[0][0] > 10  # not vacuous
-    assert query("select count(*) from syndication")[0][0] >= 1
+    assert query("select count(*) from coverage_by_entity")[0][0] > 10
+    assert query("select count(*) from syndication")[0][0] >= int(copies)
 
 
 def rollup_files(lake: Lake) -> dict[str, int]:
@@ -170,5 +171,100 @@ def test_a_lake_without_rollups_gets_them_on_the_next_run(run_ingest, drop, quer
 
     assert run_ingest(drop)["accepted"] == 0  # nothing new: the run only rebuilds
     assert rollup_files(lake)["rollup_outlet"] >= 3
+    assert {view: sorted(query(VIEWS[view]), key=repr) for view in RAW} == expected
+    assert_views_equal_raw(query)
+
+
+def test_compaction_leaves_full_batches_as_they_are_and_merges_every_rollup(
+    run_ingest, drop, query, monkeypatch
+):
+    from presswatch.flows.maintenance import compaction
+
+    from presswatch.lake import compact
+
+    monkeypatch.setenv("PRESSWATCH_BATCH_SIZE", "2")
+    monkeypatch.setattr(compact, "FULL_ARTICLES", 2)  # a batch of two articles is full
+    late = drop.parent / "late"
+    late.mkdir()
+    for name in ("001_4b262a0b457e2259.txt", "39d5c43beb60605c.html.gz"):  # copies of a story
+        shutil.move(drop / name, late / name)
+    shutil.move(drop / "921019755f4a96ac.html.gz", drop.parent)
+    run_ingest(drop)
+    shutil.move(drop.parent / "921019755f4a96ac.html.gz", drop)
+    assert run_ingest(drop)["accepted"] == 1  # a batch of one article: small
+    lake = Lake(run_ingest.data)
+    sizes = query("select batch_id, count(*) from articles group by all")
+    full = {batch for batch, articles in sizes if articles >= 2}
+    assert len(full) >= 3 and len(full) < len(sizes), sizes
+
+    compaction(str(run_ingest.data))
+    files = {p.stem for p in lake.files("articles")}
+    assert full <= files and len(files - full) == 2, "full batches kept, the rest merged"
+    # Their rollups stay too, but the story rollups, merged whole: one row per story.
+    assert rollup_files(lake) == dict.fromkeys(ROLLUP_TABLES, len(full) + 1) | {"rollup_story": 1}
+    (commit,) = lake.read_table("compactions").to_pylist()
+    assert set(commit["replaces_rollups"]) == full
+    assert_views_equal_raw(query, copies=False)  # the story's other copies come later
+
+    # Later batches add to stories whose rollup rows the compaction holds: the stories view
+    # takes those from both and the untouched ones from the compaction alone.
+    for path in late.iterdir():
+        shutil.move(path, drop / path.name)
+    assert run_ingest(drop)["accepted"] == 2
+    merged = commit["batch_id"]
+    spread = f"""select count(distinct story_id) from rollup_story where batch_id != '{merged}'
+                 and story_id in (select story_id from rollup_story where batch_id = '{merged}')"""
+    assert query(spread) == [(1,)]
+    assert query(f"select count(*) from rollup_story where batch_id = '{merged}'")[0][0] >= 3
+    assert_views_equal_raw(query)
+
+    # A second compaction: what is small is merged again, full batches stay. Killed
+    # after its commit: the retired rollup files are back, and no row counts twice.
+    paths = [Path(e.path) for t in ROLLUP_TABLES for e in lake.files(t) if e.name != EMPTY_FILE]
+    rollups = {path: path.read_bytes() for path in paths}
+    compaction(str(run_ingest.data))
+    assert full <= {p.stem for p in lake.files("articles")}
+    for path, content in rollups.items():
+        path.write_bytes(content)
+    assert_views_equal_raw(query)
+    with lake.locked():  # recovery removes them
+        assert rollup_files(lake)["rollup_story"] == 1
+    assert_views_equal_raw(query)
+
+    # A story index rebuilt from the files learns the full batches' keys without computing
+    # their rollups again: the compaction holds them.
+    shutil.rmtree(run_ingest.data / "story_segments")
+    assert run_ingest(drop)["accepted"] == 0
+    assert rollup_files(lake)["rollup_story"] == 1
+    assert_views_equal_raw(query)
+
+
+def test_a_damaged_compaction_takes_the_full_batches_whose_rollups_it_holds(
+    run_ingest, drop, query, monkeypatch
+):
+    from presswatch.flows.maintenance import compaction
+
+    from presswatch.lake import compact
+
+    monkeypatch.setenv("PRESSWATCH_BATCH_SIZE", "2")
+    monkeypatch.setattr(compact, "FULL_ARTICLES", 2)
+    run_ingest(drop)
+    expected = {view: sorted(query(VIEWS[view]), key=repr) for view in RAW}
+    articles = query("select count(*) from articles")
+    compaction(str(run_ingest.data))
+    lake = Lake(run_ingest.data)
+    (commit,) = lake.read_table("compactions").to_pylist()
+    assert commit["replaces_rollups"]
+    damaged = lake.table_dir("rollup_story") / f"{commit['batch_id']}.parquet"
+    content = bytearray(damaged.read_bytes())
+    content[len(content) // 2 - 100 : len(content) // 2 + 100] = bytes(200)
+    damaged.write_bytes(bytes(content))
+
+    # Its rollups were the only ones of the full batches: those are set aside with it, and
+    # every input is read again, once.
+    assert run_ingest(drop)["accepted"] == articles[0][0]
+    aside = run_ingest.data / "damaged" / commit["batch_id"]
+    assert {p.name for p in aside.iterdir()} >= set(commit["replaces_rollups"])
+    assert query("select count(*) from articles") == articles
     assert {view: sorted(query(VIEWS[view]), key=repr) for view in RAW} == expected
     assert_views_equal_raw(query)

@@ -81,6 +81,7 @@ def publish(data: Path | str, views: Path | str | None = None) -> bool:
     if database.exists() and stamp.exists() and stamp.read_text().strip() == fingerprint:
         return False
     database.parent.mkdir(parents=True, exist_ok=True)
+    lake.prepare()  # the views name the columns a release adds: the empty schema files have them
     tmp = database.with_name(f".{database.name}.{os.getpid()}.tmp")
     try:
         _build(tmp, sql)

@@ -43,6 +43,7 @@ from presswatch.bench.synthetic import (
     load_pools,
     make_batch,
 )
+from presswatch.lake.compact import compact
 from presswatch.lake.rollups import rollups
 from presswatch.lake.tables import ROLLUP_TABLES, Lake, new_batch_id, utc_now
 from presswatch.progress import Progress
@@ -115,6 +116,7 @@ def bench_scale(
             break
         seconds, entities = grow(data, pools, rng, built, size, pairs)
         figures.append(_build_figure(data, size, size - built, seconds, entities))
+        figures.append(_compaction_figure(data, size))
         built = size
         timings[size] = time_queries(data, queries, runs)
     return figures + _query_figures(timings, runs)
@@ -156,6 +158,23 @@ def _build_figure(data: Path, size: int, added: int, seconds: float, entities: i
             f"rollups {megabytes['rollups']:,.0f}), "
             f"files of {BATCH_ARTICLES:,} articles"
         ),
+    )
+
+
+def _compaction_figure(data: Path, size: int) -> Figure:
+    """`presswatch compact`, as the schedule runs it: the batches are full (FULL_ARTICLES in
+    presswatch.lake.compact), so it merges the rollups only, one row per group, which the
+    stories view then reads."""
+    started = time.perf_counter()
+    with Lake(data).locked() as lake:
+        result = compact(lake)
+    seconds = time.perf_counter() - started
+    return Figure(
+        "scale",
+        f"compaction at {_label(size)} articles (rollups only: its batches are full)",
+        seconds,
+        "s",
+        compare=f"{result.merged_files:,} files, {result.rows:,} rollup rows merged",
     )
 
 

@@ -94,7 +94,7 @@ def rollups(
             rows = rows.append_column(m, pa.array(flag[name, m], pa.int64()))
         aggregates = [("article_id", "count", "articles")]
         aggregates += [(m, "sum", m) for m in spec.distinct] + list(spec.aggregates)
-        grouped = _group(rows, spec.by, aggregates, spec.order)
+        grouped = _sort_sets(_group(rows, spec.by, aggregates, spec.order), spec)
         out[name] = grouped.append_column("batch_id", pa.repeat(batch_id, len(grouped)))
     return out
 
@@ -116,7 +116,25 @@ def reduce(table: str, rows: pa.Table) -> pa.Table:
     for _, function, out in spec.aggregates:
         if function == "distinct":
             merged = merged.append_column(out, _merge_lists(rows, spec.by, out, merged))
-    return merged
+    return _sort_sets(merged, spec)
+
+
+def _sort_sets(rows: pa.Table, spec: Rollup) -> pa.Table:
+    """Each "distinct" list sorted, and an empty one NULL: as the views show them, so that
+    they can show a compaction's rows as they are."""
+    for _, function, out in spec.aggregates:
+        if function != "distinct":
+            continue
+        lists = rows[out].combine_chunks()
+        values = pa.table({"row": pc.list_parent_indices(lists), "value": pc.list_flatten(lists)})
+        values = values.sort_by([("row", "ascending"), ("value", "ascending")])
+        counts = np.bincount(values["row"].to_numpy(), minlength=len(lists))
+        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+        ordered = pa.ListArray.from_arrays(
+            pa.array(offsets), values["value"].combine_chunks(), mask=pa.array(counts == 0)
+        )
+        rows = rows.set_column(rows.schema.get_field_index(out), out, ordered)
+    return rows
 
 
 def _merge_lists(rows: pa.Table, by: tuple[str, ...], column: str, merged: pa.Table) -> pa.Array:

@@ -30,6 +30,9 @@ ROLLUP_TABLES = (
     "rollup_outlet", "rollup_date", "rollup_entity", "rollup_entity_date", "rollup_pairs",
     "rollup_story",
 )  # fmt: skip
+# Merged whole by every compaction, one row per group (presswatch.lake.compact): the stories view
+# then reads the newest compaction's rows as they are.
+WHOLE_ROLLUPS = ("rollup_story",)
 # Rows visible only for committed batches, and merged by compaction.
 DATA_TABLES = ("articles", "quarantine", "entities", "story_index", "terms", *ROLLUP_TABLES)
 TABLES = (*DATA_TABLES, "ledger", "compactions")
@@ -40,6 +43,9 @@ SORTED = {
     "rollup_entity_date": ("name", 50_000),
     "rollup_pairs": ("name", 50_000),
 }
+# Otherwise: DuckDB reads a file's row groups in parallel, so a merged file is not read by one
+# thread alone (pyarrow's default is a million rows).
+ROW_GROUP_ROWS = 100_000
 EMPTY_FILE = "00000000-empty.parquet"  # keeps every glob non-empty and pins column types
 LOCK_FILE = ".presswatch.lock"
 VERIFIED_FILE = ".presswatch.verified.json"  # lake files read whole once: name -> size, mtime
@@ -100,6 +106,7 @@ class Lake:
         # What the last recovery found committed, so a long-lived process (watch) re-reads the
         # ledger only when a data file it has not seen, or a new compaction, appears.
         self._committed: set[str] = set()
+        self._committed_rollups: set[str] = set()
         self._compactions: set[str] = set()
         self.set_aside: list[str] = []  # what verify set aside while this object lived
 
@@ -137,10 +144,16 @@ class Lake:
 
     def committed_batches(self) -> set[str]:
         """Batches whose rows are visible: ledger and compaction batches, less retired ones."""
+        return self.commit_sets()[0]
+
+    def commit_sets(self) -> tuple[set[str], set[str]]:
+        """The committed batches, and those of them whose rows of WHOLE_ROLLUPS are visible (a
+        compaction merges those whole: see presswatch.lake.compact)."""
         ledger = set(self.read_table("ledger", ["batch_id"])["batch_id"].to_pylist())
         compactions = self.read_table("compactions").to_pylist()
         retired = {batch for row in compactions for batch in row["replaces"]}
-        return (ledger | {row["batch_id"] for row in compactions}) - retired
+        committed = (ledger | {row["batch_id"] for row in compactions}) - retired
+        return committed, committed - {b for row in compactions for b in _rollups_of(row)}
 
     def recover(self) -> None:
         """Remove what an interrupted batch or compaction left: temporary files, and data files
@@ -148,9 +161,10 @@ class Lake:
         stems = {p.stem for t in DATA_TABLES for p in self.files(t) if p.name != EMPTY_FILE}
         compactions = {p.name for p in self.files("compactions")}
         if not stems <= self._committed or compactions != self._compactions:
-            self._committed, self._compactions = self.committed_batches(), compactions
-        committed = self._committed
+            self._committed, self._committed_rollups = self.commit_sets()
+            self._compactions = compactions
         for table in TABLES:
+            committed = self._committed_rollups if table in WHOLE_ROLLUPS else self._committed
             for entry in self.folder.list("lake", table):
                 stale = (
                     table in DATA_TABLES
@@ -199,22 +213,24 @@ class Lake:
         if checked != known:
             self.folder.write_text(record, json.dumps(checked, sort_keys=True))
         if damaged:
-            self._committed, self._compactions = set(), set()
+            self._committed, self._committed_rollups, self._compactions = set(), set(), set()
             self.prepare()  # an empty schema file may have been among them
 
     def _set_aside(self, batch: str, why: str) -> None:
         """Move every file of `batch` to DATA/damaged/BATCH/ and forget its inputs."""
-        compaction = self.path("compactions", f"{batch}.parquet")
-        replaced = set()
-        if self.folder.info(compaction):
-            rows = self.folder.read_parquet(compaction).to_pylist()
-            replaced = {b for row in rows for b in row["replaces"]}
+        replaced = self._merged_into(batch)
         target = self.folder.path(DAMAGED_DIR, batch)
+        # A compaction's rows of WHOLE_ROLLUPS are the only ones left of the full batches whose
+        # rows it merged: those batches go too, and their inputs are read again with the rest.
         self.folder.makedirs(DAMAGED_DIR, batch)
-        for table in TABLES:
-            path = self.path(table, f"{batch}.parquet")
-            if self.folder.info(path):
-                self.folder.move(path, f"{target}/{table}.parquet")
+        for name in (batch, *sorted(replaced)):
+            below = () if name == batch else (name,)
+            paths = [(t, self.path(t, f"{name}.parquet")) for t in TABLES]
+            for table, path in [(t, p) for t, p in paths if self.folder.info(p)]:
+                self.folder.makedirs(DAMAGED_DIR, batch, *below)
+                self.folder.move(
+                    path, self.folder.path(DAMAGED_DIR, batch, *below, f"{table}.parquet")
+                )
         self._forget(replaced | {batch})
         inputs = "the inputs of the batches it merged" if replaced else "its inputs"
         self.folder.write_text(
@@ -225,6 +241,19 @@ class Lake:
         target = self.folder.url + target[len(self.folder.root) :]
         logger.error("%s: batch %s set aside in %s", why, batch, target)
         self.set_aside.append(f"{why} (batch {batch}, now in {target})")
+
+    def _merged_into(self, batch: str) -> set[str]:
+        """Every batch whose rows (or WHOLE_ROLLUPS rows) a compaction holds, through the
+        compactions it merged: their ledger rows keep their own batch ids."""
+        compactions = {row["batch_id"]: row for row in self.read_table("compactions").to_pylist()}
+        found, todo = set(), [batch]
+        while todo:
+            row = compactions.get(todo.pop())
+            for merged in (row["replaces"] + _rollups_of(row)) if row else []:
+                if merged not in found:
+                    found.add(merged)
+                    todo.append(merged)
+        return found
 
     def _forget(self, batches: set[str]) -> None:
         """Drop the ledger rows of `batches` (rewriting merged ledger files without them)."""
@@ -254,6 +283,7 @@ class Lake:
             self.lease.check()  # the commit point: only while the lease is surely ours
         self.folder.write_parquet(self.path("ledger", f"{batch_id}.parquet"), ledger)
         self._committed.add(batch_id)
+        self._committed_rollups.add(batch_id)
 
     def files(self, table: str) -> list[Entry]:
         return [e for e in self.folder.list("lake", table) if e.name.endswith(".parquet")]
@@ -271,7 +301,7 @@ class Lake:
 
     def write_file(self, table: str, name: str, rows: pa.Table) -> str:
         path = self.path(table, f"{name}.parquet")
-        rows, row_groups = rows.cast(table_schemas()[table]), None
+        rows, row_groups = rows.cast(table_schemas()[table]), ROW_GROUP_ROWS
         if table in SORTED:
             key, row_groups = SORTED[table]
             rows = rows.take(_sorting(rows[key]))
@@ -286,6 +316,11 @@ class Lake:
         parquet = self.folder.parquet_file(entry.path)
         for group in range(parquet.num_row_groups):
             parquet.read_row_group(group)
+
+
+def _rollups_of(compaction: dict) -> list[str]:
+    """The full batches whose WHOLE_ROLLUPS rows a compaction merged (none in older lakes)."""
+    return compaction.get("replaces_rollups") or []
 
 
 def _sorting(column: pa.ChunkedArray) -> np.ndarray:

@@ -5,6 +5,14 @@
 create or replace view committed_batches as
 select batch_id from read_parquet('{lake}/ledger/*.parquet')
 union
-select batch_id from read_parquet('{lake}/compactions/*.parquet')
+select batch_id from read_parquet('{lake}/compactions/*.parquet', union_by_name = true)
 except
-select unnest(replaces) from read_parquet('{lake}/compactions/*.parquet');
+select unnest(replaces) from read_parquet('{lake}/compactions/*.parquet', union_by_name = true);
+
+-- Batches whose rollup_story rows are visible: a compaction merges them whole, so it also
+-- retires those of the full batches whose other files it left as they were.
+create or replace view committed_rollup_batches as
+select batch_id from committed_batches
+except
+select unnest(replaces_rollups)
+from read_parquet('{lake}/compactions/*.parquet', union_by_name = true);

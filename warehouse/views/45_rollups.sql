@@ -10,4 +10,7 @@ create or replace view rollup_date as from committed_rollup('rollup_date');
 create or replace view rollup_entity as from committed_rollup('rollup_entity');
 create or replace view rollup_entity_date as from committed_rollup('rollup_entity_date');
 create or replace view rollup_pairs as from committed_rollup('rollup_pairs');
-create or replace view rollup_story as from committed_rollup('rollup_story');
+-- Compaction merges the story rollups whole (presswatch/lake/compact.py).
+create or replace view rollup_story as
+select * from read_parquet('{lake}/rollup_story/*.parquet', union_by_name = true)
+where batch_id in (select batch_id from committed_rollup_batches);

@@ -4,7 +4,43 @@
 -- rollups: an outlet and a copy group count once, in the batch that first brought them to the
 -- story. first_published is the story's earliest date: a copy group's earliest member is never
 -- date_suspect, so leaving suspect copies out changes no minimum.
+--
+-- Each compaction merges the story rollups whole (presswatch/lake/compact.py), sorting each
+-- story's wires: a story that no batch has touched since the newest compaction is that
+-- compaction's row as it is, and only the stories of the batches since are summed. (A lake's
+-- compactions made before replaces_rollups existed are summed with them.) The batches are
+-- picked by joins, so that DuckDB skips the other batches' files by their batch_id statistics.
 create or replace view stories as
+with
+compacted as not materialized (
+    select max(batch_id) as batch_id
+    from read_parquet('{lake}/compactions/*.parquet', union_by_name = true)
+    where replaces_rollups is not null
+      and batch_id in (select batch_id from committed_rollup_batches)
+),
+later as not materialized (
+    select batch_id from committed_rollup_batches
+    where batch_id is distinct from (select batch_id from compacted)
+),
+story_rows as not materialized (
+    from read_parquet('{lake}/rollup_story/*.parquet', union_by_name = true)
+),
+since as not materialized (
+    select story_rows.* from story_rows join later using (batch_id)
+),
+whole as not materialized (
+    select story_rows.* from story_rows join compacted using (batch_id)
+)
+select
+    story_id,
+    headline,
+    first_published,
+    articles::bigint as articles,
+    outlets::bigint as outlets,
+    (articles - copy_groups)::bigint as copies,
+    wires
+from whole anti join (select distinct story_id from since) using (story_id)
+union all
 select
     story_id,
     arg_min(headline, headline_at) as headline,
@@ -13,6 +49,10 @@ select
     sum(outlets)::bigint as outlets,
     (sum(articles) - sum(copy_groups))::bigint as copies,
     nullif(list_sort(list_distinct(flatten(list(wires)))), []) as wires
-from rollup_story
+from (
+    from since
+    union all
+    from whole semi join (select distinct story_id from since) using (story_id)
+)
 group by story_id
 order by articles desc, first_published;
