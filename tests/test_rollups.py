@@ -119,6 +119,27 @@ def test_rollups_equal_raw_across_batches_and_after_compaction(
     compaction(str(run_ingest.data))
     assert set(rollup_files(lake).values()) == {1}
     assert_views_equal_raw(query)
+    # The compaction kept syndication's rows, with the batches they read.
+    (commit,) = lake.read_table("compactions").to_pylist()
+    assert set(commit["snapshot_covers"]) == lake.committed_batches()
+    snapshot = lake.read_table("syndication_snapshot")
+    assert len(snapshot) == query("select count(*) from syndication")[0][0]
+
+
+def test_a_damaged_syndication_snapshot_is_removed_and_costs_no_row(
+    run_ingest, drop, query, monkeypatch
+):
+    from presswatch.flows.maintenance import compaction
+
+    monkeypatch.setenv("PRESSWATCH_BATCH_SIZE", "2")  # batches for the compaction to merge
+    run_ingest(drop)
+    compaction(str(run_ingest.data))
+    lake = Lake(run_ingest.data)
+    (path,) = [e.path for e in lake.files("syndication_snapshot") if e.name != EMPTY_FILE]
+    Path(path).write_bytes(b"PAR1 not a parquet file PAR1")
+    assert run_ingest(drop)["accepted"] == 0  # its lock verifies the lake's files
+    assert not Path(path).exists()
+    assert_views_equal_raw(query)
 
 
 def test_a_batch_killed_before_its_commit_counts_nothing_and_is_counted_once_later(

@@ -53,21 +53,26 @@ def test_unrelated_articles_stay_in_stories_of_their_own(run_ingest, tmp_path, q
     assert query("select count(distinct story_id), count(*) from articles") == [(5, 5)]
 
 
-def test_syndication_takes_each_group_s_original_as_the_copies_view_does():
+def test_syndication_takes_each_group_s_original_as_the_copies_view_does(tmp_path):
     """Groups whose original is a later arrival (wire-credited, or dated earlier), undated and
     tied members, groups of one and articles in no group: the syndication view's shortcut (an
-    aggregate per group of two or more) gives the rows of the copies view's window."""
+    aggregate per group of two or more) gives the rows of the copies view's window. So it does
+    from a compaction's snapshot of its rows and the groups that a later batch adds to or
+    starts, and without the snapshot once a batch it read is gone."""
     import random
+    from datetime import UTC, datetime
 
     import duckdb
+    import pyarrow as pa
+    from presswatch.warehouse.publish import glob_literal
 
+    from presswatch.lake.tables import Lake, table_schemas
     from tests.test_rollups import RAW, REPO
 
-    views = REPO / "warehouse" / "views"
     rng = random.Random(17)
     rows = []
     for group in range(120):
-        founder = f"a{group:03d}"
+        founder, batch = f"a{group:03d}", rng.choice(["b1", "b2"])
         for member in range(rng.choice([1, 1, 2, 3, 5])):
             day = rng.choice([None, 1, 2, 2, 5])
             rows.append((
@@ -78,20 +83,59 @@ def test_syndication_takes_each_group_s_original_as_the_copies_view_does():
                 rng.choice(["X", None]),
                 None if day is None else f"2025-01-0{day} 10:00:00+00",
                 f"2025-02-0{rng.choice([1, 1, 2])} 00:00:00+00",
+                batch,
             ))  # fmt: skip
+            batch = rng.choice([batch, "b2"])  # a group's later members: never in an earlier one
+    lake = Lake(tmp_path)
+    lake.prepare()
     con = duckdb.connect()
     con.execute(
-        "create table articles (article_id varchar, copy_group varchar, wire varchar, "
+        "create table stored (article_id varchar, copy_group varchar, wire varchar, "
         "outlet_domain varchar, outlet varchar, published_at timestamptz, "
-        "ingested_at timestamptz, story_id varchar)"
+        "ingested_at timestamptz, batch_id varchar, story_id varchar)"
     )
-    con.executemany("insert into articles values (?, ?, ?, ?, ?, ?, ?, ?)",
+    con.executemany("insert into stored values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [(*r, r[1]) for r in rows])  # fmt: skip
+    con.execute("create table committed_batches (batch_id varchar)")
+    con.execute("create view articles as from stored semi join committed_batches using (batch_id)")
+    location = glob_literal(lake.url).replace("'", "''")
     for view in ("60_copies.sql", "62_syndication.sql"):
-        con.execute((views / view).read_text())
-    got = con.sql("from syndication").fetchall()
-    assert sorted(got, key=repr) == sorted(con.sql(RAW["syndication"]).fetchall(), key=repr)
+        con.execute((REPO / "warehouse" / "views" / view).read_text().replace("{lake}", location))
+
+    def committed(*batches: str) -> list[tuple]:
+        """The view's rows with `batches` committed, checked against the copies view's."""
+        con.execute("delete from committed_batches")
+        con.executemany("insert into committed_batches values (?)", [(b,) for b in batches])
+        got = con.sql("from syndication").fetchall()
+        assert sorted(got, key=repr) == sorted(con.sql(RAW["syndication"]).fetchall(), key=repr)
+        return got
+
+    got = committed("b1", "b2")
     # Not vacuous: late originals and date suspects occur.
     founders = {r[0] for r in rows if r[0] == r[1]}
     assert sum(r[-1] in founders for r in got) >= 5
     assert sum(r[-2] for r in got) >= 3
+
+    # A compaction c1 keeps b1's rows; b2 then adds to some of b1's groups and starts others.
+    committed("b1")
+    snapshot = con.sql("select *, 'c1' as batch_id from syndication").to_arrow_table()
+    lake.write_file("syndication_snapshot", "c1", snapshot)
+    commit = {"batch_id": "c1", "replaces": [], "snapshot_covers": ["b1", "c1"],
+              "compacted_at": datetime(2025, 3, 1, tzinfo=UTC)}  # fmt: skip
+    lake.write_file(
+        "compactions", "c1", pa.Table.from_pylist([commit], table_schemas()["compactions"])
+    )
+    later, kept = {r[1] for r in rows if r[7] == "b2"}, set(snapshot["copy_group"].to_pylist())
+    in_b1 = {r[1] for r in rows if r[7] == "b1"}
+    assert len(later & kept) >= 3 and len(later & in_b1 - kept) >= 3  # grown; of one, joined
+    assert sorted(committed("b1", "c1", "b2"), key=repr) == sorted(got, key=repr)
+
+    # An untouched group is the snapshot's rows as they are.
+    untouched = next(r for r in snapshot.to_pylist() if r["copy_group"] not in later)
+    edited = [r | {"republisher": "edited"} if r == untouched else r for r in snapshot.to_pylist()]
+    lake.write_file("syndication_snapshot", "c1", pa.Table.from_pylist(edited))
+    assert ("edited", untouched["article_id"]) in {(r[6], r[-1]) for r in con.sql(
+        "from syndication").fetchall()}  # fmt: skip
+
+    # b1 gone (set aside, say): the snapshot no longer counts, every group is worked out again.
+    committed("c1", "b2")

@@ -6,7 +6,9 @@ batch while it grows) into one file per table under a new batch id, and leaves f
 they are: a lake of 10M articles is not rewritten every hour. Rollups are merged one row per
 group (`reduce`). The story rollups (WHOLE_ROLLUPS) are merged whole, full batches' rows too, so
 the newest compaction holds one row per story and the stories view reads it as it is
-(warehouse/views/61_stories.sql).
+(warehouse/views/61_stories.sql). It also keeps the syndication view's rows as they stand
+(lake/syndication_snapshot, with the batches they read in snapshot_covers), which the view then
+reads for every copy group no later batch has added to (warehouse/views/62_syndication.sql).
 
 It commits with a single `compactions` file that makes the new files visible and retires what
 they merged: the batches whose files it merged (`replaces`), and the full batches whose story
@@ -34,6 +36,7 @@ from presswatch.lake.tables import (
     table_schemas,
     utc_now,
 )
+from presswatch.warehouse.snapshot import view_rows
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +80,10 @@ def _full_batches(lake: Lake, articles: list[Entry]) -> set[str]:
 
 
 def _compact_data(lake: Lake, files: dict[str, list[Entry]], batch_id: str, now) -> Compaction:
+    # Read before any file is written: the rows of the batches committed now, which the merge
+    # below leaves as they are (worked out from the last snapshot and the batches since).
+    syndication = view_rows(lake, "syndication")
+    committed = lake.committed_batches()
     replaces, rollups_of, rows = set(), set(), 0
     for table, paths in files.items():
         if not paths:
@@ -96,12 +103,15 @@ def _compact_data(lake: Lake, files: dict[str, list[Entry]], batch_id: str, now)
             merged = merged.set_column(column, "batch_id", pa.array([batch_id] * len(merged)))
         if len(merged):
             lake.write_file(table, batch_id, merged)
+    syndication = syndication.append_column("batch_id", pa.repeat(batch_id, len(syndication)))
+    lake.write_file("syndication_snapshot", batch_id, syndication)
     commit = pa.Table.from_pylist(
         [
             {
                 "batch_id": batch_id,
                 "replaces": sorted(replaces),
                 "replaces_rollups": sorted(rollups_of - replaces),
+                "snapshot_covers": sorted(committed - replaces | {batch_id}),
                 "compacted_at": now,
             }
         ],
@@ -111,6 +121,9 @@ def _compact_data(lake: Lake, files: dict[str, list[Entry]], batch_id: str, now)
     old = [path for paths in files.values() for path in paths]
     for entry in old:
         lake.delete(entry)
+    for entry in lake.files("syndication_snapshot"):  # the views read only the newest
+        if entry.name not in (EMPTY_FILE, f"{batch_id}.parquet"):
+            lake.delete(entry)
     logger.debug("compacted %d files (%d rows) into batch %s", len(old), rows, batch_id)
     names = {table: [p.name for p in paths] for table, paths in files.items() if paths}
     return Compaction(batch_id, len(old), rows, names)

@@ -35,7 +35,10 @@ ROLLUP_TABLES = (
 WHOLE_ROLLUPS = ("rollup_story",)
 # Rows visible only for committed batches, and merged by compaction.
 DATA_TABLES = ("articles", "quarantine", "entities", "story_index", "terms", *ROLLUP_TABLES)
-TABLES = (*DATA_TABLES, "ledger", "compactions")
+# Derived whole by each compaction from the views, and read by them in place of what they cover:
+# a copy of what can be read again, so a damaged or missing one costs time, not rows.
+SNAPSHOTS = ("syndication_snapshot",)
+TABLES = (*DATA_TABLES, *SNAPSHOTS, "ledger", "compactions")
 # Sorted by a column, in row groups small enough that DuckDB skips most of them for a lookup by
 # its min/max statistics: a word's postings, an entity's days are a few row groups per file.
 SORTED = {
@@ -167,7 +170,7 @@ class Lake:
             committed = self._committed_rollups if table in WHOLE_ROLLUPS else self._committed
             for entry in self.folder.list("lake", table):
                 stale = (
-                    table in DATA_TABLES
+                    table in (*DATA_TABLES, *SNAPSHOTS)
                     and entry.name != EMPTY_FILE
                     and entry.stem not in committed
                 )
@@ -208,7 +211,10 @@ class Lake:
                     "ingested, so presswatch stops rather than ingest anything twice: restore "
                     f"it from a backup, or move it out of {where} to have its inputs read again."
                 )
-            if self.folder.info(entry.path):  # not yet moved with another file of its batch
+            if table in SNAPSHOTS:
+                logger.warning("removing %s/%s, which cannot be read: %s", table, entry.name, error)
+                self.folder.delete(entry.path)
+            elif self.folder.info(entry.path):  # not yet moved with another file of its batch
                 self._set_aside(entry.stem, f"{table}/{entry.name} cannot be read: {error}")
         if checked != known:
             self.folder.write_text(record, json.dumps(checked, sort_keys=True))

@@ -8,29 +8,30 @@
 -- Each compaction merges the story rollups whole (presswatch/lake/compact.py), sorting each
 -- story's wires: a story that no batch has touched since the newest compaction is that
 -- compaction's row as it is, and only the stories of the batches since are summed. (A lake's
--- compactions made before replaces_rollups existed are summed with them.) The batches are
--- picked by joins, so that DuckDB skips the other batches' files by their batch_id statistics.
+-- compactions made before replaces_rollups existed are summed with them.) The batches since are
+-- picked by a join, so that DuckDB skips the other batches' files by their batch_id statistics;
+-- the untouched stories by NOT IN, which hashes the few touched ones: an anti join hashed the
+-- compaction's rows instead (at 10M articles, 3.3M stories: 3.1 s against 1.4 s for every
+-- story, 1.9 s against 0.3 s for the 20 largest, with no story touched). The compaction's rows
+-- are read where they are used, not as a common table, which DuckDB would copy whole first.
 create or replace view stories as
 with
-compacted as not materialized (
+compacted as (
     select max(batch_id) as batch_id
     from read_parquet('{lake}/compactions/*.parquet', union_by_name = true)
     where replaces_rollups is not null
       and batch_id in (select batch_id from committed_rollup_batches)
 ),
-later as not materialized (
+later as (
     select batch_id from committed_rollup_batches
     where batch_id is distinct from (select batch_id from compacted)
 ),
-story_rows as not materialized (
-    from read_parquet('{lake}/rollup_story/*.parquet', union_by_name = true)
+since as (
+    select s.*
+    from read_parquet('{lake}/rollup_story/*.parquet', union_by_name = true) as s
+    join later using (batch_id)
 ),
-since as not materialized (
-    select story_rows.* from story_rows join later using (batch_id)
-),
-whole as not materialized (
-    select story_rows.* from story_rows join compacted using (batch_id)
-)
+touched as (select distinct story_id from since)
 select
     story_id,
     headline,
@@ -39,7 +40,9 @@ select
     outlets::bigint as outlets,
     (articles - copy_groups)::bigint as copies,
     wires
-from whole anti join (select distinct story_id from since) using (story_id)
+from read_parquet('{lake}/rollup_story/*.parquet', union_by_name = true)
+where batch_id = (select batch_id from compacted)
+  and story_id not in (select story_id from touched)
 union all
 select
     story_id,
@@ -52,7 +55,9 @@ select
 from (
     from since
     union all
-    from whole semi join (select distinct story_id from since) using (story_id)
+    from read_parquet('{lake}/rollup_story/*.parquet', union_by_name = true)
+    where batch_id = (select batch_id from compacted)
+      and story_id in (select story_id from touched)
 )
 group by story_id
 order by articles desc, first_published;
