@@ -13,7 +13,6 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
-from presswatch.warehouse.publish import publish
 
 from presswatch import compute, pipeline
 from presswatch.lake.ledger import Ledger
@@ -28,6 +27,7 @@ from presswatch.sources import discover, intake
 from presswatch.sources.clean_source import clean_sources
 from presswatch.sources.streams import Stream, is_stream
 from presswatch.stories.store import StoryStore
+from presswatch.warehouse.publish import publish
 
 logger = logging.getLogger("presswatch")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from prefect import flow
+
 from presswatch.flows.ingest import (
     excluded_folders,
     existing_folder,
@@ -12,7 +13,6 @@ from presswatch.flows.ingest import (
     publish_views,
     task_runner,
 )
-
 from presswatch.lake.ledger import Ledger
 from presswatch.lake.storage import is_remote
 from presswatch.lake.tables import Lake

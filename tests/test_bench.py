@@ -65,11 +65,11 @@ def test_large_streams_reach_their_size_with_distinct_articles(tmp_path):
 def test_the_synthetic_lake_is_committed_by_the_lake_writer_and_queryable(tmp_path):
     import duckdb
     import numpy as np
-    from presswatch.warehouse.publish import publish
 
     from presswatch.bench.scale import _compaction_figure, grow
     from presswatch.bench.synthetic import SEED, load_pools
     from presswatch.stories.segments import KeySet
+    from presswatch.warehouse.publish import publish
 
     rng, pairs = np.random.default_rng(SEED), KeySet()
     pools = load_pools(rng)

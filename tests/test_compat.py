@@ -33,7 +33,6 @@ COUNT_VIEWS = (
 def views_file(tmp_path_factory, prefect_server) -> tuple[Path, dict[str, int]]:
     """The seeds ingested once; the views' row counts as DuckDB 2.0 sees them."""
     from presswatch.flows.ingest import ingest
-
     from tests.conftest import SEEDS
 
     data = tmp_path_factory.mktemp("compat") / "data"

@@ -200,7 +200,6 @@ def test_compaction_leaves_full_batches_as_they_are_and_merges_every_rollup(
     run_ingest, drop, query, monkeypatch
 ):
     from presswatch.flows.maintenance import compaction
-
     from presswatch.lake import compact
 
     monkeypatch.setenv("PRESSWATCH_BATCH_SIZE", "2")
@@ -264,7 +263,6 @@ def test_a_damaged_compaction_takes_the_full_batches_whose_rollups_it_holds(
     run_ingest, drop, query, monkeypatch
 ):
     from presswatch.flows.maintenance import compaction
-
     from presswatch.lake import compact
 
     monkeypatch.setenv("PRESSWATCH_BATCH_SIZE", "2")

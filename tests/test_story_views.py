@@ -64,9 +64,9 @@ def test_syndication_takes_each_group_s_original_as_the_copies_view_does(tmp_pat
 
     import duckdb
     import pyarrow as pa
-    from presswatch.warehouse.publish import glob_literal
 
     from presswatch.lake.tables import Lake, table_schemas
+    from presswatch.warehouse.publish import glob_literal
     from tests.test_rollups import RAW, REPO
 
     rng = random.Random(17)

@@ -11,9 +11,9 @@ import textwrap
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from presswatch.warehouse.publish import STAMP, publish, render_views
 
 from presswatch.lake.tables import Lake
+from presswatch.warehouse.publish import STAMP, publish, render_views
 
 
 def test_views_open_from_any_directory_with_no_setup(

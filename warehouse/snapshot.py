@@ -4,9 +4,9 @@ writes (lake/syndication_snapshot): the view then reads them in place of what th
 from __future__ import annotations
 
 import pyarrow as pa
-from presswatch.warehouse.publish import prepare_object_store, render_views
 
 from presswatch.lake.tables import Lake
+from presswatch.warehouse.publish import prepare_object_store, render_views
 
 
 def view_rows(lake: Lake, view: str) -> pa.Table:
