@@ -172,7 +172,7 @@ def _compaction_figure(data: Path, size: int) -> Figure:
         seconds = time.perf_counter() - started
     return Figure(
         "scale",
-        f"compaction at {_label(size)} articles (rollups only: its batches are full)",
+        f"compaction at {_label(size)} articles (story rollups and syndication: batches full)",
         seconds,
         "s",
         compare=f"{result.merged_files:,} files, {result.rows:,} rollup rows merged",

@@ -16,21 +16,20 @@
 -- untouched groups are picked by NOT IN, as in stories (61_stories.sql).
 create or replace view syndication as
 with
-snapshot as (
-    select max(batch_id) as batch_id, arg_max(covers, batch_id) as covers
+snapshot as (  -- the newest whose batches are all committed; none: every group is worked out
+    select c.batch_id, any_value(c.snapshot_covers) as covers
     from (
-        select c.batch_id, any_value(c.snapshot_covers) as covers
-        from (
-            select batch_id, snapshot_covers, unnest(snapshot_covers) as covered
-            from read_parquet('{lake}/compactions/*.parquet', union_by_name = true)
-            where batch_id in (
-                select batch_id from read_parquet('{lake}/syndication_snapshot/*.parquet')
-            )
-        ) as c
-        left join committed_batches as k on k.batch_id = c.covered
-        group by c.batch_id
-        having count(k.batch_id) = count(*)
-    )
+        select batch_id, snapshot_covers, unnest(snapshot_covers) as covered
+        from read_parquet('{lake}/compactions/*.parquet', union_by_name = true)
+        where batch_id in (
+            select batch_id from read_parquet('{lake}/syndication_snapshot/*.parquet')
+        )
+    ) as c
+    left join committed_batches as k on k.batch_id = c.covered
+    group by c.batch_id
+    having count(k.batch_id) = count(*)
+    order by c.batch_id desc
+    limit 1
 ),
 since as (
     select batch_id from committed_batches
